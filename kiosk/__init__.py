@@ -1,0 +1,1 @@
+"""Check-in kiosk (a Bottle app); built in the kiosk issue."""

@@ -1,0 +1,33 @@
+"""The one domain error type and the problem records that checks report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class YizhanError(Exception):
+    """A user-facing error: the CLI and the MkDocs plugin print its message, never a traceback."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of a check, located in a file (line and column count from 1)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class CheckFailed(YizhanError):
+    """Raised when station data has problems; carries every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        n = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{n} problem{'s' if n != 1 else ''} found; nothing was built.")
+        super().__init__("\n".join(lines))
