@@ -1,0 +1,34 @@
+# yizhan: `make test` installs what the tests need (pip packages; Debian's chromium, a CJK font
+# and node when running as root) and runs the whole suite. `make bench` runs the province-scale
+# benchmarks (minutes, not part of the tests).
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+APT_PACKAGES := chromium fonts-wqy-zenhei nodejs
+
+.PHONY: install system-deps test bench clean
+
+install:
+	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing (run 'sudo apt-get install$$missing')"; exit 1; \
+	  fi; \
+	fi
+
+test: install system-deps
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m pytest -q
+
+bench: install system-deps
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/site_build.py
+
+clean:
+	rm -rf build/site build/.site-new-* build/bench

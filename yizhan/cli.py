@@ -1,0 +1,117 @@
+"""The `yizhan` command line: a thin layer over the station model, site and tools."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CheckFailed, YizhanError
+
+STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
+OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
+
+
+def _fail(err: YizhanError) -> None:
+    click.echo(str(err), err=True)
+    sys.exit(1)
+
+
+def _stations(value: str | None) -> tuple[Path, str]:
+    """The stations folder and how to show it in messages."""
+    shown = value or "stations"
+    return Path(shown).resolve(), shown.rstrip("/") or "/"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="yizhan")
+def main() -> None:
+    """yizhan (驿站): directory site, posters and check-in kiosks for a network of service stations."""
+
+
+@main.command()
+@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+def check(stations: str | None) -> None:
+    """Validate every station file and report all problems (exit 1 if any)."""
+    from .check import check_stations
+
+    root, shown = _stations(stations)
+    try:
+        network, problems = check_stations(root, shown)
+    except YizhanError as err:
+        _fail(err)
+        return
+    if problems:
+        for p in problems:
+            click.echo(str(p))
+        n = len(problems)
+        files = len({p.path for p in problems})
+        click.echo(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", err=True)
+        sys.exit(1)
+    assert network is not None
+    click.echo(f"{len(network)} stations OK.")
+
+
+@main.command()
+@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=OUT_HELP)
+def build(stations: str | None, out: str) -> None:
+    """Check the stations and build the directory site into OUT/site."""
+    from .build import build_site, quiet_mkdocs
+
+    quiet_mkdocs()
+    root, shown = _stations(stations)
+    try:
+        result = build_site(Path.cwd(), root, Path(out).resolve(), shown)
+    except CheckFailed as err:
+        for p in err.problems:
+            click.echo(str(p))
+        click.echo(f"{len(err.problems)} problem(s) found; the site was not built and {out}/site is unchanged.", err=True)
+        sys.exit(1)
+    except YizhanError as err:
+        _fail(err)
+        return
+    site = os.path.relpath(result.site)
+    click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Preview the site with live reload (the same as `mkdocs serve`)."""
+    from mkdocs import exceptions
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .build import quiet_mkdocs
+
+    quiet_mkdocs()
+    if not Path("mkdocs.yml").is_file():
+        _fail(YizhanError("mkdocs.yml not found: run yizhan in a yizhan project folder"))
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        mkdocs_serve("mkdocs.yml", dev_addr=f"{host}:{port}", livereload=True)
+    except exceptions.MkDocsException as err:
+        _fail(YizhanError(str(err)))
+
+
+@main.command("demo-data")
+@click.option("--count", required=True, type=int, help="How many stations to generate.")
+@click.option("--out", "out", required=True, metavar="DIR", help="A new or empty folder to write them to.")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Random seed (same seed, same data).")
+def demo_data(count: int, out: str, seed: int) -> None:
+    """Write a synthetic province of COUNT valid stations (13 Jiangsu cities), for trying the tool at scale."""
+    from .demo import generate
+
+    try:
+        n = generate(count, Path(out), seed)
+    except YizhanError as err:
+        _fail(err)
+        return
+    click.echo(f"Wrote {n} stations to {out}/. Try: yizhan build --stations {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

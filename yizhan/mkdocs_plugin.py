@@ -1,0 +1,73 @@
+"""The thin MkDocs plugin: validate stations, add the generated pages and assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .build import MARKER
+from .check import load_network
+from .errors import YizhanError
+from .model import Network
+from .site import CITIES_MARKER, Site
+
+ASSETS = Path(__file__).parent / "assets"
+CSS = ["assets/yizhan/yizhan.css"]
+JS = ["assets/yizhan/hours.js"]
+
+
+class YizhanConfig(Config):
+    """Plugin options in mkdocs.yml."""
+
+    stations = c.Type(str, default="stations")
+    holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])
+
+
+class YizhanPlugin(BasePlugin[YizhanConfig]):
+    """Turn `stations/` into pages, so plain `mkdocs build` and `mkdocs serve` give the same site."""
+
+    site: Site | None = None
+    network: Network | None = None  # set by `yizhan build`, which has already checked the stations
+
+    def stations_dir(self, config: Any) -> Path:
+        """The stations folder, relative to mkdocs.yml."""
+        return Path(config.config_file_path).parent / self.config.stations
+
+    def on_config(self, config: Any) -> Any:
+        config.extra_css = [*CSS, *(x for x in config.extra_css if x not in CSS)]
+        config.extra_javascript = [*JS, *(x for x in config.extra_javascript if str(x) not in JS)]
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        network = self.network
+        if network is None:
+            try:
+                network = load_network(self.stations_dir(config), self.config.stations)
+            except YizhanError as err:
+                raise PluginError(str(err)) from None
+        holidays = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in self.config.holidays]
+        self.site = Site(network, holidays, config.site_url or "")
+        for path, text in self.site.pages():
+            files.append(File.generated(config, path, content=text))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, f"assets/yizhan/{asset.name}", abs_src_path=str(asset)))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if self.site and CITIES_MARKER in markdown:
+            markdown = markdown.replace(CITIES_MARKER, self.site.cities_list(page.file.src_uri))
+        return markdown
+
+    def on_post_build(self, *, config: Any) -> None:
+        Path(config.site_dir, MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        server.watch(str(self.stations_dir(config)))
+        return server

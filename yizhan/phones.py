@@ -1,0 +1,49 @@
+"""Mainland China phone numbers: landlines with area code, mobiles, service numbers."""
+
+from __future__ import annotations
+
+import re
+
+_SEP = re.compile(r"[\s\-()（）]")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# 010 and 02X take 8-digit local numbers; other area codes (0XXX) take 7 or 8.
+_LANDLINE = re.compile(r"(0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8})")
+_SERVICE = re.compile(r"1\d{2,4}|9\d{4}|[48]00\d{7}")
+_EXT = re.compile(r"(?:转|ext\.?|x|-)(\d{1,6})$", re.I)
+
+EXPECTED = (
+    "a mainland phone number (landline with area code like 0510-82700000, "
+    "mobile like 13800000000, or service number like 12371)"
+)
+
+
+def phone_problem(text: str) -> str | None:
+    """Why `text` is not a usable phone number, or None when it is."""
+    main, ext = split_extension(text.strip())
+    digits = _SEP.sub("", main)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+        if not digits.startswith("1"):
+            digits = "0" + digits
+    if not digits.isdigit():
+        return f"expected {EXPECTED}, found {text!r}"
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
+        return None
+    if len(digits) in (7, 8) and digits[0] != "0":
+        return f"expected {EXPECTED}, found {text!r}: add the area code (e.g. 0510-{digits})"
+    return f"expected {EXPECTED}, found {text!r}"
+
+
+def split_extension(text: str) -> tuple[str, str]:
+    """Split '0510-82700000-123' or '0510-82700000转123' into number and extension."""
+    m = _EXT.search(text)
+    if m and len(_SEP.sub("", text[: m.start()])) >= 10:
+        return text[: m.start()], m.group(1)
+    return text, ""
+
+
+def tel_uri(text: str) -> str:
+    """The tel: URI for a valid number (digits only; an extension after a pause)."""
+    main, ext = split_extension(text.strip())
+    digits = _SEP.sub("", main)
+    return f"tel:{digits}" + (f",{ext}" if ext else "")

@@ -1,0 +1,158 @@
+"""Generate the directory's Markdown pages (stations, regions, hotlines) from a Network."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from .hours import describe_zh, to_json
+from .links import json_ld, map_links
+from .markup import cell, h, md, notes_md, unique_slugs
+from .model import Network, Station
+from .vocab import LEVELS
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=False,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
+_ENV.filters.update(md=md, h=h)
+_STATION = _ENV.get_template("station.md")
+CITIES_MARKER = "<!-- yizhan:cities -->"
+
+
+class Site:
+    """All generated pages of one Network, keyed by their path under the docs folder."""
+
+    def __init__(self, network: Network, holidays: list[str] | None = None, site_url: str = "") -> None:
+        self.network = network
+        self.holidays_json = json.dumps(sorted(holidays or []))
+        self.site_url = site_url.rstrip("/")
+        cities = network.by_city()
+        self.cities = cities
+        self.city_slug = unique_slugs(list(cities))
+        self.district_slug = {city: unique_slugs(list(d)) for city, d in cities.items()}
+
+    def station_path(self, s: Station) -> str:
+        """Where a station's page lives under the docs folder."""
+        return f"s/{s.id}.md"
+
+    def district_path(self, city: str, district: str) -> str:
+        """Where a district's page lives."""
+        return f"regions/{self.city_slug[city]}/{self.district_slug[city][district]}.md"
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(path, Markdown) for every generated page."""
+        for s in self.network.stations.values():
+            yield self.station_path(s), self.station_page(s)
+        yield "regions/index.md", self.regions_page()
+        for city, districts in self.cities.items():
+            yield f"regions/{self.city_slug[city]}/index.md", self.city_page(city)
+            for district, stations in districts.items():
+                yield self.district_path(city, district), self.district_page(city, district, stations)
+        yield "hotlines.md", self.hotlines_page()
+
+    def station_page(self, s: Station) -> str:
+        """The Markdown page of one station."""
+        stations = self.network.stations
+        url = f"{self.site_url}/s/{s.id}/" if self.site_url else ""
+        return _STATION.render(
+            s=s,
+            up="../",
+            city_slug=self.city_slug[s.region.city],
+            district_slug=self.district_slug[s.region.city].get(s.region.district, ""),
+            hours_zh=describe_zh(s.hours) if s.hours else "",
+            hours_json=json.dumps(to_json(s.hours), separators=(",", ":")) if s.hours else "",
+            holidays_json=self.holidays_json,
+            parent=stations.get(s.parent) if s.parent else None,
+            children=[stations[c] for c in s.children],
+            maps=map_links(s),
+            notes=notes_md(s.notes),
+            jsonld=json_ld(s, url),
+        )
+
+    def cities_list(self, from_path: str) -> str:
+        """A Markdown list of cities with station counts, linked relative to `from_path`."""
+        base = posixpath.dirname(from_path)
+        lines = []
+        for city, districts in self.cities.items():
+            n = sum(len(v) for v in districts.values())
+            link = posixpath.relpath(f"regions/{self.city_slug[city]}/index.md", base or ".")
+            lines.append(f"- [{md(city)}]({link})（{n} 个站点）")
+        return "\n".join(lines) + "\n"
+
+    def regions_page(self) -> str:
+        """Every city and its districts."""
+        out = ["---", "title: 各地驿站", "---", "", "# 各地驿站", ""]
+        for city, districts in self.cities.items():
+            cs = self.city_slug[city]
+            n = sum(len(v) for v in districts.values())
+            out += [f"## [{md(city)}]({cs}/index.md)", "", f"共 {n} 个站点。", ""]
+            for district, stations in districts.items():
+                path = posixpath.relpath(self.district_path(city, district), "regions")
+                out.append(f"- [{md(district or '市本级')}]({path})（{len(stations)}）")
+            out.append("")
+        return "\n".join(out)
+
+    def city_page(self, city: str) -> str:
+        """A city: its centre(s) and a table of districts with counts per level."""
+        districts = self.cities[city]
+        out = ["---", f"title: {json.dumps(city, ensure_ascii=False)}", "search:", "  exclude: false", "---", "",
+               f"# {md(city)}", ""]  # fmt: skip
+        centers = [s for v in districts.values() for s in v if s.level == "center"]
+        for c in centers:
+            out += [f"**{LEVELS['center']}**：[{md(c.name)}](../../s/{c.id}.md)", ""]
+        out += ["| 区县 | " + " | ".join(LEVELS.values()) + " |", "|---|" + "---:|" * len(LEVELS)]
+        for district, stations in districts.items():
+            count = Counter(s.level for s in stations)
+            name = md(district or "市本级")
+            link = posixpath.basename(self.district_path(city, district))
+            out.append(f"| [{name}]({link}) | " + " | ".join(str(count.get(lvl, 0)) for lvl in LEVELS) + " |")
+        out += ["", f"[查看{md(city)}服务热线](../../hotlines.md#{self.city_slug[city]})", ""]
+        return "\n".join(out)
+
+    def district_page(self, city: str, district: str, stations: list[Station]) -> str:
+        """A district's stations grouped by level."""
+        title = f"{city}{district}"
+        out = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
+               f"# {md(title)}", "", f"[‹ {md(city)}](index.md)", ""]  # fmt: skip
+        for level, label in LEVELS.items():
+            group = [s for s in stations if s.level == level]
+            if not group:
+                continue
+            out += [f"## {label}（{len(group)}）", ""]
+            for s in group:
+                town = f"{md(s.region.town)} · " if s.region.town else ""
+                tel = f" · <a class=\"yz-tel\" href=\"{h(s.hotlines[0].tel)}\">{h(s.hotlines[0].number)}</a>" if s.hotlines else ""
+                out.append(f"- [{md(s.name)}](../../s/{s.id}.md)  \n  {town}{md(s.address)}{tel}")
+            out.append("")
+        return "\n".join(out)
+
+    def hotlines_page(self) -> str:
+        """Every hotline, grouped by city and district, as printable tables."""
+        all_numbers = Counter(t.number for s in self.network.stations.values() for t in s.hotlines)
+        total = max(len(self.network), 1)
+        common = {n for n, c in all_numbers.items() if c >= 3 and c / total >= 0.2}
+        labels = {t.number: t.label for s in self.network.stations.values() for t in s.hotlines if t.number in common}
+        out = ["---", "title: 服务热线", "---", "", "# 服务热线", ""]
+        if common:
+            out += ["## 通用热线", ""]
+            out += [f"- <a class=\"yz-tel\" href=\"tel:{h(n)}\">{h(n)}</a> {md(labels[n])}" for n in sorted(common)]
+            out += ["", "下列各站点另有通用热线，表中不再重复列出。", ""]
+        for city, districts in self.cities.items():
+            out += [f"## {md(city)} {{ #{self.city_slug[city]} }}", ""]
+            for district, stations in districts.items():
+                rows = [(s, t) for s in stations for t in s.hotlines if t.number not in common]
+                if not rows:
+                    continue
+                out += [f"### {md(district or '市本级')}", "", "| 站点 | 电话 | 说明 |", "|---|---|---|"]
+                for s, t in rows:
+                    out.append(f"| [{cell(s.name)}](s/{s.id}.md) | <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(t.number)}</a> | {cell(t.label)} |")
+                out.append("")
+        return "\n".join(out)
