@@ -161,11 +161,8 @@ class _Checker:
         region = self.region(d.get("region"), level) if "region" in d else None
         lat, lon = self.location(d.get("location")) if "location" in d else (None, None)
         hours = self.hours(d.get("hours")) if d.get("hours") is not None or "hours" in d else None
-        hotlines = [Hotline(*self.phone(k + ("number",), h.get("number")), self.text(k + ("label",), h.get("label"), False) or "电话")
-                    for k, h in self.items("hotlines", d)]  # fmt: skip
-        contacts = [Contact(self.text(k + ("name",), c.get("name")), self.text(k + ("role",), c.get("role"), False), *self.phone(k + ("phone",), c.get("phone")))
-                    if c.get("phone") is not None else Contact(self.text(k + ("name",), c.get("name")), self.text(k + ("role",), c.get("role"), False), "", "")
-                    for k, c in self.items("contacts", d)]  # fmt: skip
+        hotlines = [self.hotline(k, h) for k, h in self.items("hotlines", d)]
+        contacts = [self.contact(k, c) for k, c in self.items("contacts", d)]
         services = self.services(d.get("services"))
         kiosk = d.get("kiosk", False)
         if not isinstance(kiosk, bool):
@@ -183,6 +180,16 @@ class _Checker:
         assert ident and level and region and lat is not None and lon is not None
         return Station(ident, name, level, parent, operator, region, address, lat, lon, hours, hotlines, contacts,
                        services, bool(kiosk), notes, updated, src.path)  # fmt: skip
+
+    def hotline(self, key: Key, value: dict[str, Any]) -> Hotline:
+        number, tel = self.phone(key + ("number",), value.get("number"))
+        return Hotline(number, self.text(key + ("label",), value.get("label"), False) or "电话", tel)
+
+    def contact(self, key: Key, value: dict[str, Any]) -> Contact:
+        name = self.text(key + ("name",), value.get("name"))
+        role = self.text(key + ("role",), value.get("role"), False)
+        phone, tel = self.phone(key + ("phone",), value.get("phone")) if value.get("phone") is not None else ("", "")
+        return Contact(name, role, phone, tel)
 
     def items(self, name: str, d: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
         value = d.get(name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import groupby
 from dataclasses import dataclass
+from itertools import groupby
 from typing import NamedTuple, NoReturn
 
 Interval = tuple[int, int]
