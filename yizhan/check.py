@@ -303,6 +303,8 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
         problems.extend(checker.out)
         ident, level, parent = checker.meta
         if not ident:
+            if parent:  # still check where it points
+                meta[f"\0{shown}"] = (level, parent, src)
             continue
         if ident in meta:
             other = meta[ident][2]
@@ -325,7 +327,7 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
 def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Problem]:
     """Unknown parents, parents of the wrong level, and cycles."""
     out: list[Problem] = []
-    ids = list(meta)
+    ids = [i for i in meta if not i.startswith("\0")]
     for ident, (level, parent, src) in meta.items():
         if not parent or level == "center":
             continue
@@ -336,7 +338,7 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
         if want and got and got != want:
             out.append(src.problem(("parent",), f"parent: a {level} ({LEVELS[level]}) must have a {want} ({LEVELS[want]}) as parent, found {q(parent)}, which is a {got} ({LEVELS[got]})"))
     state: dict[str, int] = {}
-    for start in meta:
+    for start in ids:
         chain: list[str] = []
         node: str | None = start
         while node in meta and state.get(node, 0) == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 _SEP = re.compile(r"[\s\-()（）]")
@@ -26,12 +27,12 @@ def phone_problem(text: str) -> str | None:
         if not digits.startswith("1"):
             digits = "0" + digits
     if not digits.isdigit():
-        return f"expected {EXPECTED}, found {text!r}"
+        return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
         return None
     if len(digits) in (7, 8) and digits[0] != "0":
-        return f"expected {EXPECTED}, found {text!r}: add the area code (e.g. 0510-{digits})"
-    return f"expected {EXPECTED}, found {text!r}"
+        return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}: add the area code (e.g. 0510-{digits})"
+    return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"
 
 
 def split_extension(text: str) -> tuple[str, str]:

@@ -18,6 +18,19 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 Key = tuple[Any, ...]
 
 
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe YAML values; an impossible date (2026-13-01) stays text for the checker to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 @dataclass
 class Source:
     """A parsed YAML document and where each of its values (and mapping keys) sits."""
@@ -108,14 +121,14 @@ def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | Non
             problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
             return None
         _index(src, node, (), problems)
-        src.data = yaml.constructor.SafeConstructor().construct_document(node)
+        src.data = _Constructor().construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (err.context, err.problem) if s)
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
         return None
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
         problems.append(Problem(shown, 1, 1, f"YAML error: {err}"))
         return None
     return src
