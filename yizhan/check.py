@@ -152,6 +152,7 @@ class _Checker:
             parent = None
         if level == "center" and parent:
             self.bad(("parent",), f"a center (市级中心) has no parent, found {q(parent)}")
+            parent = None
         elif level and level != "center" and not parent:
             want = PARENT_LEVEL[level]
             self.out.append(src.problem((), f"missing field \"parent\": a {level} ({LEVELS[level]}) needs the id of its {want} ({LEVELS[want]})"))
@@ -182,11 +183,11 @@ class _Checker:
                        services, bool(kiosk), notes, updated, src.path)  # fmt: skip
 
     def hotline(self, key: Key, value: dict[str, Any]) -> Hotline:
-        number, tel = self.phone(key + ("number",), value.get("number"))
+        number, tel = self.phone(key + ("number",), value["number"]) if "number" in value else ("", "")
         return Hotline(number, self.text(key + ("label",), value.get("label"), False) or "电话", tel)
 
     def contact(self, key: Key, value: dict[str, Any]) -> Contact:
-        name = self.text(key + ("name",), value.get("name"))
+        name = self.text(key + ("name",), value["name"]) if "name" in value else ""
         role = self.text(key + ("role",), value.get("role"), False)
         phone, tel = self.phone(key + ("phone",), value.get("phone")) if value.get("phone") is not None else ("", "")
         return Contact(name, role, phone, tel)

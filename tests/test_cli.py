@@ -1,0 +1,98 @@
+"""The `yizhan` command as a user runs it: exit codes and exact output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from yizhan.cli import main
+
+from .helpers import STATION, network, write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed `yizhan` command in `cwd`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "yizhan.cli", *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_check_clean(tmp_path: Path) -> None:
+    network(tmp_path / "stations")
+    result = CliRunner().invoke(main, ["check", "--stations", str(tmp_path / "stations")])
+    assert (result.exit_code, result.output) == (0, "2 stations OK.\n")
+
+
+def test_check_demo_in_project_dir() -> None:
+    result = run("check", cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.endswith(" stations OK.\n")
+
+
+def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
+    network(tmp_path / "stations", STATION.replace("level: station", "level: stattion").replace("kiosk: true", "kiosk: 2"))
+    write(tmp_path / "stations", "bad.yml", "id: [\n")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "stations/bad.yml:2:1: YAML syntax error: while parsing a flow node did not find expected node content",
+        'stations/wuxi/station.yml:3:8: level: expected one of center, station, window, point, found "stattion" (did you mean "station"?)',
+        "stations/wuxi/station.yml:16:8: kiosk: expected true or false, found the integer 2",
+    ]
+    assert result.stderr == "3 problems in 2 files.\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_missing_folder(tmp_path: Path) -> None:
+    result = run("check", "--stations", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == f"station folder {tmp_path / 'nowhere'} not found: expected a folder of station YAML files (use --stations DIR)\n"
+
+
+def test_check_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "stations").mkdir()
+    result = run("check", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, f"no station files (*.yml) found in {tmp_path / 'stations'}\n")
+
+
+def test_build_outside_a_project(tmp_path: Path) -> None:
+    network(tmp_path / "stations")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{tmp_path / 'mkdocs.yml'} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)\n"
+    )
+    assert not (tmp_path / "build" / "site").exists()
+
+
+def test_build_refuses_bad_stations(tmp_path: Path) -> None:
+    network(tmp_path / "stations", STATION.replace('"12371"', "12371"))
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        'stations/wuxi/station.yml:12:14: hotlines[1].number: expected a phone number in quotes, found 12371 '
+        'which YAML read as the integer 12371: write "12371"\n'
+    )
+    assert result.stderr == "1 problem(s) found; the site was not built and build/site is unchanged.\n"
+    assert not (tmp_path / "build").exists()
+
+
+def test_demo_data(tmp_path: Path) -> None:
+    result = run("demo-data", "--count", "60", "--out", "prov", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "Wrote 60 stations to prov/. Try: yizhan build --stations prov\n")
+    check = run("check", "--stations", "prov", cwd=tmp_path)
+    assert (check.returncode, check.stdout) == (0, "60 stations OK.\n")
+    again = run("demo-data", "--count", "60", "--out", "prov", cwd=tmp_path)
+    assert (again.returncode, again.stderr) == (1, "prov is not empty: demo-data writes only into a new or empty folder\n")
+
+
+def test_help_lists_commands() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("check", "build", "serve", "demo-data"):
+        assert f"  {command} " in result.output
