@@ -96,3 +96,42 @@ def test_help_lists_commands() -> None:
     assert result.exit_code == 0
     for command in ("check", "build", "serve", "demo-data"):
         assert f"  {command} " in result.output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_previews_the_site(tmp_path: Path) -> None:
+    import shutil
+    import time
+    import urllib.request
+
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    network(tmp_path / "stations")
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "yizhan.cli", "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        body = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/s/test-station/", timeout=2) as resp:
+                    body = resp.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.3)
+        assert "梁溪区测试街道流动党员服务驿站" in body
+        assert 'href="tel:051082700001"' in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert out.startswith(f"Serving on http://127.0.0.1:{port}/")
