@@ -8,7 +8,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import geo
 from .errors import CheckFailed, Problem, YizhanError
@@ -329,7 +329,7 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
     """Unknown parents, parents of the wrong level, and cycles."""
     out: list[Problem] = []
     ids = [i for i in meta if not i.startswith("\0")]
-    for ident, (level, parent, src) in meta.items():
+    for level, parent, src in meta.values():
         if not parent or level == "center":
             continue
         if parent not in meta:
