@@ -61,7 +61,7 @@ class Site:
     def station_page(self, s: Station) -> str:
         """The Markdown page of one station."""
         stations = self.network.stations
-        url = f"{self.site_url}/s/{s.id}/" if self.site_url else ""
+        url = f"{self.site_url}/s/{s.id}.html" if self.site_url else ""
         return _STATION.render(
             s=s,
             up="../",
@@ -103,7 +103,7 @@ class Site:
     def city_page(self, city: str) -> str:
         """A city: its centre(s) and a table of districts with counts per level."""
         districts = self.cities[city]
-        out = ["---", f"title: {json.dumps(city, ensure_ascii=False)}", "search:", "  exclude: false", "---", "",
+        out = ["---", f"title: {json.dumps(h(city), ensure_ascii=False)}", "search:", "  exclude: false", "---", "",
                f"# {md(city)}", ""]  # fmt: skip
         centers = [s for v in districts.values() for s in v if s.level == "center"]
         for c in centers:
@@ -120,7 +120,7 @@ class Site:
     def district_page(self, city: str, district: str, stations: list[Station]) -> str:
         """A district's stations grouped by level."""
         title = f"{city}{district}"
-        out = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
+        out = ["---", f"title: {json.dumps(h(title), ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
                f"# {md(title)}", "", f"[‹ {md(city)}](index.md)", ""]  # fmt: skip
         for level, label in LEVELS.items():
             group = [s for s in stations if s.level == level]
@@ -139,11 +139,11 @@ class Site:
         all_numbers = Counter(t.number for s in self.network.stations.values() for t in s.hotlines)
         total = max(len(self.network), 1)
         common = {n for n, c in all_numbers.items() if c >= 3 and c / total >= 0.2}
-        labels = {t.number: t.label for s in self.network.stations.values() for t in s.hotlines if t.number in common}
+        shared = {t.number: t for s in self.network.stations.values() for t in s.hotlines if t.number in common}
         out = ["---", "title: 服务热线", "---", "", "# 服务热线", ""]
         if common:
             out += ["## 通用热线", ""]
-            out += [f"- <a class=\"yz-tel\" href=\"tel:{h(n)}\">{h(n)}</a> {md(labels[n])}" for n in sorted(common)]
+            out += [f"- <a class=\"yz-tel\" href=\"{h(shared[n].tel)}\">{h(n)}</a> {md(shared[n].label)}" for n in sorted(common)]
             out += ["", "下列各站点另有通用热线，表中不再重复列出。", ""]
         for city, districts in self.cities.items():
             out += [f"## {md(city)} {{ #{self.city_slug[city]} }}", ""]
