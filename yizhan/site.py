@@ -13,7 +13,7 @@ import jinja2
 from .hours import describe_zh, to_json
 from .links import json_ld, map_links
 from .markup import cell, h, md, notes_md, unique_slugs
-from .model import Network, Station
+from .model import Hotline, Network, Station
 from .vocab import LEVELS
 
 _ENV = jinja2.Environment(
@@ -56,7 +56,10 @@ class Site:
             yield f"regions/{self.city_slug[city]}/index.md", self.city_page(city)
             for district, stations in districts.items():
                 yield self.district_path(city, district), self.district_page(city, district, stations)
-        yield "hotlines.md", self.hotlines_page()
+        common = self.common_hotlines()
+        yield "hotlines.md", self.hotlines_page(common)
+        for city in self.cities:
+            yield f"hotlines/{self.city_slug[city]}.md", self.city_hotlines_page(city, common)
 
     def station_page(self, s: Station) -> str:
         """The Markdown page of one station."""
@@ -114,7 +117,7 @@ class Site:
             name = md(district or "市本级")
             link = posixpath.basename(self.district_path(city, district))
             out.append(f"| [{name}]({link}) | " + " | ".join(str(count.get(lvl, 0)) for lvl in LEVELS) + " |")
-        out += ["", f"[查看{md(city)}服务热线](../../hotlines.md#{self.city_slug[city]})", ""]
+        out += ["", f"[查看{md(city)}服务热线](../../hotlines/{self.city_slug[city]}.md)", ""]
         return "\n".join(out)
 
     def district_page(self, city: str, district: str, stations: list[Station]) -> str:
@@ -134,25 +137,41 @@ class Site:
             out.append("")
         return "\n".join(out)
 
-    def hotlines_page(self) -> str:
-        """Every hotline, grouped by city and district, as printable tables."""
-        all_numbers = Counter(t.number for s in self.network.stations.values() for t in s.hotlines)
+    def common_hotlines(self) -> dict[str, Hotline]:
+        """Numbers shared by many stations (like 12371), listed once instead of on every row."""
+        stations = self.network.stations.values()
+        counts = Counter(t.number for s in stations for t in s.hotlines)
         total = max(len(self.network), 1)
-        common = {n for n, c in all_numbers.items() if c >= 3 and c / total >= 0.2}
-        shared = {t.number: t for s in self.network.stations.values() for t in s.hotlines if t.number in common}
+        common = {n for n, c in counts.items() if c >= 3 and c / total >= 0.2}
+        return {t.number: t for s in stations for t in s.hotlines if t.number in common}
+
+    def hotlines_page(self, common: dict[str, Hotline]) -> str:
+        """The hotlines index: common numbers, then one printable page per city."""
         out = ["---", "title: 服务热线", "---", "", "# 服务热线", ""]
         if common:
             out += ["## 通用热线", ""]
-            out += [f"- <a class=\"yz-tel\" href=\"{h(shared[n].tel)}\">{h(n)}</a> {md(shared[n].label)}" for n in sorted(common)]
-            out += ["", "下列各站点另有通用热线，表中不再重复列出。", ""]
+            out += [f"- <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(n)}</a> {md(t.label)}" for n, t in sorted(common.items())]
+            out += [""]
+        out += ["## 各地驿站热线", "", "每个城市一页，按区县列出全部站点的电话，可直接拨打，也可用 A4 纸打印。", ""]
         for city, districts in self.cities.items():
-            out += [f"## {md(city)} {{ #{self.city_slug[city]} }}", ""]
-            for district, stations in districts.items():
-                rows = [(s, t) for s in stations for t in s.hotlines if t.number not in common]
-                if not rows:
-                    continue
-                out += [f"### {md(district or '市本级')}", "", "| 站点 | 电话 | 说明 |", "|---|---|---|"]
-                for s, t in rows:
-                    out.append(f"| [{cell(s.name)}](s/{s.id}.md) | <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(t.number)}</a> | {cell(t.label)} |")
-                out.append("")
+            n = sum(len(v) for v in districts.values())
+            out.append(f"- [{md(city)}](hotlines/{self.city_slug[city]}.md)（{n} 个站点）")
+        return "\n".join(out) + "\n"
+
+    def city_hotlines_page(self, city: str, common: dict[str, Hotline]) -> str:
+        """Every hotline of one city's stations, grouped by district, as printable tables."""
+        title = f"{city}服务热线"
+        out = ["---", f"title: {json.dumps(h(title), ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
+               f"# {md(title)}", "", "[‹ 服务热线](../hotlines.md)", ""]  # fmt: skip
+        if common:
+            shared = "、".join(f"{md(t.label)} <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(n)}</a>" for n, t in sorted(common.items()))
+            out += [f"通用热线：{shared}（下表不再重复列出）", ""]
+        for district, stations in self.cities[city].items():
+            rows = [(s, t) for s in stations for t in s.hotlines if t.number not in common]
+            if not rows:
+                continue
+            out += [f"## {md(district or '市本级')}", "", "| 站点 | 电话 | 说明 |", "|---|---|---|"]
+            for s, t in rows:
+                out.append(f"| [{cell(s.name)}](../s/{s.id}.md) | <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(t.number)}</a> | {cell(t.label)} |")
+            out.append("")
         return "\n".join(out)
