@@ -125,7 +125,7 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not body:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/s/test-station/", timeout=2) as resp:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/s/test-station.html", timeout=2) as resp:
                     body = resp.read().decode("utf-8")
             except OSError:
                 time.sleep(0.3)
