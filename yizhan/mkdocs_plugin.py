@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from .build import MARKER
 from .check import load_network
 from .errors import YizhanError
+from .finder import asset_names, finder_assets, finder_page
 from .model import Network
 from .site import CITIES_MARKER, Site
 
@@ -56,8 +57,15 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.site = Site(network, holidays, config.site_url or "")
         for path, text in self.site.pages():
             files.append(File.generated(config, path, content=text))
-        for asset in sorted(ASSETS.iterdir()):
-            files.append(File.generated(config, f"assets/yizhan/{asset.name}", abs_src_path=str(asset)))
+        for name in ("yizhan.css", "hours.js"):
+            files.append(File.generated(config, f"assets/yizhan/{name}", abs_src_path=str(ASSETS / name)))
+        finder = finder_assets(network, holidays)
+        for path, text in finder:
+            files.append(File.generated(config, path, content=text))
+        if (hand_written := files.get_file_from_path("finder.md")) is not None:
+            files.remove(hand_written)
+        page = finder_page(asset_names(finder), config.use_directory_urls)
+        files.append(File.generated(config, "finder.md", content=page))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
