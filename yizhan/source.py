@@ -58,26 +58,33 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _index(src: Source, node: yaml.Node, key: Key, problems: list[Problem]) -> None:
-    """Record positions for `node` and its children; report duplicate mapping keys."""
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = _Constructor()
+
+
+def _value(src: Source, node: yaml.Node, key: Key, problems: list[Problem]) -> Any:
+    """Build the Python value of `node` while recording positions; report duplicate mapping keys."""
     src.pos[key] = _mark(node)
     if isinstance(node, yaml.ScalarNode):
         src.raw[key] = node.value
         src.style[key] = node.style
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _index(src, child, key + (i,), problems)
-    elif isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for knode, vnode in node.value:
-            name = knode.value if isinstance(knode, yaml.ScalarNode) else None
-            if name in seen:
-                line, col = _mark(knode)
-                problems.append(Problem(src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
-                continue
-            seen.add(name)
-            src.key_pos[key + (name,)] = _mark(knode)
-            _index(src, vnode, key + (name,), problems)
+        if node.tag == _STR:
+            return node.value
+        return _SCALARS.yaml_constructors.get(node.tag, _Constructor.construct_undefined)(_SCALARS, node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(src, child, key + (i,), problems) for i, child in enumerate(node.value)]
+    if not isinstance(node, yaml.MappingNode):  # pragma: no cover - the composer makes only these three
+        raise yaml.YAMLError(f"unexpected YAML node {node!r}")
+    out: dict[Any, Any] = {}
+    for knode, vnode in node.value:
+        name = knode.value if isinstance(knode, yaml.ScalarNode) else None
+        if name in out:
+            line, col = _mark(knode)
+            problems.append(Problem(src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
+            continue
+        src.key_pos[key + (name,)] = _mark(knode)
+        out[name] = _value(src, vnode, key + (name,), problems)
+    return out
 
 
 def _utf8(path: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -120,8 +127,7 @@ def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | Non
         if node is None:
             problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
             return None
-        _index(src, node, (), problems)
-        src.data = _Constructor().construct_document(node)
+        src.data = _value(src, node, (), problems)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
