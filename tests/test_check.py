@@ -159,3 +159,9 @@ def test_every_demo_station_is_valid() -> None:
     assert len(net) >= 60
     assert {s.level for s in net.stations.values()} == {"center", "station", "window", "point"}
     assert len({s.region.city for s in net.stations.values()}) >= 3
+
+
+def test_recursive_alias(tmp_path: Path) -> None:
+    network(tmp_path)
+    write(tmp_path, "loop.yml", "id: &x [*x]\n")
+    assert problems(tmp_path) == ["st/loop.yml:1:1: YAML error: expected plain values, found an alias that contains itself"]

@@ -134,7 +134,10 @@ def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | Non
         what = " ".join(s for s in (err.context, err.problem) if s)
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
         return None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+    except RecursionError:
+        problems.append(Problem(shown, 1, 1, "YAML error: expected plain values, found an alias that contains itself"))
+        return None
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         problems.append(Problem(shown, 1, 1, f"YAML error: {err}"))
         return None
     return src
