@@ -17,11 +17,12 @@ from .check import load_network
 from .errors import YizhanError
 from .finder import asset_names, finder_assets, finder_page
 from .model import Network
+from .offline import write_service_worker
 from .site import CITIES_MARKER, Site
 
 ASSETS = Path(__file__).parent / "assets"
 CSS = ["assets/yizhan/yizhan.css"]
-JS = ["assets/yizhan/hours.js"]
+JS = ["assets/yizhan/hours.js", "assets/yizhan/offline.js"]
 
 
 class YizhanConfig(Config):
@@ -57,7 +58,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.site = Site(network, holidays, config.site_url or "")
         for path, text in self.site.pages():
             files.append(File.generated(config, path, content=text))
-        for name in ("yizhan.css", "hours.js"):
+        for name in ("yizhan.css", "hours.js", "offline.js"):
             files.append(File.generated(config, f"assets/yizhan/{name}", abs_src_path=str(ASSETS / name)))
         finder = finder_assets(network, holidays)
         for path, text in finder:
@@ -74,6 +75,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return markdown
 
     def on_post_build(self, *, config: Any) -> None:
+        write_service_worker(Path(config.site_dir))
         Path(config.site_dir, MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

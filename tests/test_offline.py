@@ -1,0 +1,89 @@
+"""The service worker: after one visit over HTTP, the finder and visited pages work with no network."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from yizhan.offline import service_worker
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def precache(site: Path) -> list[str]:
+    text = (site / "sw.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"var PRECACHE = (\[.*?\]);", text, re.S).group(1))  # type: ignore[union-attr]
+
+
+def test_worker_precaches_the_finder_and_its_current_data(site: Path) -> None:
+    files = precache(site)
+    assert {"index.html", "finder.html", "hotlines.html"} <= set(files)
+    finder_data = sorted(p.relative_to(site).as_posix() for p in (site / "assets/yizhan").glob("finder-*.js"))
+    assert finder_data and set(finder_data) <= set(files)
+    assert all((site / f).is_file() for f in files), "every precached file exists"
+    css = [f for f in files if f.startswith("assets/stylesheets/main.")]
+    assert len(css) == 1
+    assert (site / "sw.js").read_text(encoding="utf-8") == service_worker(site)
+
+
+def test_worker_version_changes_with_the_data(site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    before = re.search(r'VERSION = "([^"]+)"', service_worker(copy)).group(1)  # type: ignore[union-attr]
+    near = next((copy / "assets/yizhan").glob("finder-near.*.js"))
+    near.write_text(near.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = re.search(r'VERSION = "([^"]+)"', service_worker(copy)).group(1)  # type: ignore[union-attr]
+    assert before != after
+
+
+@pytest.fixture(scope="module")
+def http_site(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_finder_works_offline_after_one_visit(http_site: str) -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="allow")
+            hosts: set[str] = set()
+            context.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+            page = context.new_page()
+            page.goto(f"{http_site}/s/wuxi-center.html")
+            assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in ("activating", "activated")
+            page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+            context.set_offline(True)
+            page.goto(f"{http_site}/finder.html?q=崇安寺")
+            page.wait_for_selector("#yz-results li", timeout=15000)
+            names = page.locator("#yz-results li").all_inner_texts()
+            assert any("崇安寺" in n for n in names)
+            page.goto(f"{http_site}/s/wuxi-center.html")  # visited before: served from the cache
+            assert page.locator("h1").inner_text() == "无锡市流动党员服务中心"
+            assert hosts == {http_site.split("/")[2]}
+        finally:
+            browser.close()
