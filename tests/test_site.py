@@ -791,8 +791,8 @@ def test_station_text_is_escaped_in_the_page_head(evil_site: Path) -> None:
     doc = soup(page)
     normal = soup(station_page(evil_site, "wuxi-center"))
     shape = lambda d: [(s.get("src"), s.get("type"), s.get("id")) for s in d.find_all("script")]  # noqa: E731
-    assert shape(doc) == shape(normal)  # no script element beyond an ordinary station page's six
-    assert len(shape(normal)) == 6
+    assert shape(doc) == shape(normal)  # no script element beyond an ordinary station page's seven
+    assert len(shape(normal)) == 7
     assert doc.title.get_text() == f"{EVIL_NAME} - 流动党员服务驿站"
     assert doc.find("meta", attrs={"name": "description"})["content"] == f"区镇驿站 · {EVIL_ADDRESS}"
     topic = doc.select('[data-md-component="header-topic"]')[0]
