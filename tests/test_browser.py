@@ -3,56 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
-import os
-import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from yizhan.hours import is_open, parse_hours
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+from .conftest import chromium, serve_http
+
 PHONE = {"width": 390, "height": 844}
 CST = dt.timezone(dt.timedelta(hours=8))
 FEATURED = "wuxi-liangxi-chongansi"  # Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off
 ALWAYS = "wuxi-xinwu-shuofang-tangye-gongyeyuan"  # 24/7
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
     """The built demo site over real HTTP on 127.0.0.1; yields the base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+    with serve_http(site) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")  # not session: only one sync Playwright may run at a time, and other modules start theirs
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: the browser tests must run in CI (`make system-deps` installs it)")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium, e.g. `make system-deps`)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def phone(browser: Browser) -> BrowserContext:

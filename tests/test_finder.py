@@ -6,12 +6,10 @@ import copy
 import functools
 import gzip
 import hashlib
-import http.server
 import itertools
 import json
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,12 +26,9 @@ from yizhan.hours import to_json
 from yizhan.model import Network, Station
 from yizhan.phones import _SEP as PHONE_SEP
 
-from .conftest import copy_project
+from .conftest import CHROMIUM, chromium, copy_project, serve_http
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 HOLIDAYS = ["2026-10-01", "2026-01-01"]
 WUXI = (31.58, 120.30)
 LEVEL_ZH = ["市级中心", "区镇驿站", "村社窗口", "小区点位"]
@@ -272,31 +267,15 @@ def finder_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(finder_site: Path) -> Iterator[str]:
     """The built site over HTTP on 127.0.0.1 (a random port)."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(finder_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_http(finder_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")  # not session: only one sync Playwright may run at a time, and other modules start theirs
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: the browser tests must run in CI (`make system-deps` installs it)")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium, e.g. `make system-deps`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Opened:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
-import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
 from yizhan.offline import service_worker
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
+from .conftest import chromium, serve_http
 
 def precache(site: Path) -> list[str]:
     text = (site / "sw.js").read_text(encoding="utf-8")
@@ -50,40 +43,24 @@ def test_worker_version_changes_with_the_data(site: Path, tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def http_site(site: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve_http(site) as url:
+        yield url
 
 
 def test_finder_works_offline_after_one_visit(http_site: str) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="allow")
-            hosts: set[str] = set()
-            context.on("request", lambda r: hosts.add(r.url.split("/")[2]))
-            page = context.new_page()
-            page.goto(f"{http_site}/s/wuxi-center.html")
-            assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in ("activating", "activated")
-            page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
-            context.set_offline(True)
-            page.goto(f"{http_site}/finder.html?q=崇安寺")
-            page.wait_for_selector("#yz-results li", timeout=15000)
-            names = page.locator("#yz-results li").all_inner_texts()
-            assert any("崇安寺" in n for n in names)
-            page.goto(f"{http_site}/s/wuxi-center.html")  # visited before: served from the cache
-            assert page.locator("h1").inner_text() == "无锡市流动党员服务中心"
-            assert hosts == {http_site.split("/")[2]}
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="allow")
+        hosts: set[str] = set()
+        context.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+        page = context.new_page()
+        page.goto(f"{http_site}/s/wuxi-center.html")
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in ("activating", "activated")
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        context.set_offline(True)
+        page.goto(f"{http_site}/finder.html?q=崇安寺")
+        page.wait_for_selector("#yz-results li", timeout=15000)
+        names = page.locator("#yz-results li").all_inner_texts()
+        assert any("崇安寺" in n for n in names)
+        page.goto(f"{http_site}/s/wuxi-center.html")  # visited before: served from the cache
+        assert page.locator("h1").inner_text() == "无锡市流动党员服务中心"
+        assert hosts == {http_site.split("/")[2]}
