@@ -305,7 +305,7 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
         ident, level, parent = checker.meta
         if not ident:
             if parent:  # still check where it points
-                meta[f"\0{shown}"] = (level, parent, src)
+                meta[f"\0{shown}"] = (level, parent, src.slim(("parent",)))
             continue
         if ident in meta:
             other = meta[ident][2]
@@ -314,7 +314,7 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
             line, col = src.at(("id",))
             problems.append(other.problem(("id",), f"id: duplicate id {q(ident)}: also used by {src.path}:{line}:{col}"))
             continue
-        meta[ident] = (level, parent, src)
+        meta[ident] = (level, parent, src.slim(("id",), ("parent",)))
         if station:
             stations[ident] = station
     if not meta and not problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple, NoReturn
 
@@ -232,6 +233,7 @@ def _merge(ivs: list[Interval]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)  # stations share a handful of schedules; Hours is immutable
 def parse_hours(text: str) -> Hours:
     """Parse opening hours such as 'Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off'."""
     p = _Parser(text)

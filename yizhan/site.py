@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import jinja2
 
-from .hours import describe_zh, to_json
+from .hours import Hours, describe_zh, to_json
 from .links import json_ld, map_links
 from .markup import cell, h, md, notes_md, unique_slugs
 from .model import Hotline, Network, Station
@@ -25,6 +26,12 @@ _ENV = jinja2.Environment(
 _ENV.filters.update(md=md, h=h)
 _STATION = _ENV.get_template("station.md")
 CITIES_MARKER = "<!-- yizhan:cities -->"
+
+
+@lru_cache(maxsize=4096)
+def _hours_view(hours: Hours) -> tuple[str, str]:
+    """Chinese text and browser JSON of a schedule (stations share a handful of them)."""
+    return describe_zh(hours), json.dumps(to_json(hours), separators=(",", ":"))
 
 
 class Site:
@@ -70,8 +77,8 @@ class Site:
             up="../",
             city_slug=self.city_slug[s.region.city],
             district_slug=self.district_slug[s.region.city].get(s.region.district, ""),
-            hours_zh=describe_zh(s.hours) if s.hours else "",
-            hours_json=json.dumps(to_json(s.hours), separators=(",", ":")) if s.hours else "",
+            hours_zh=_hours_view(s.hours)[0] if s.hours else "",
+            hours_json=_hours_view(s.hours)[1] if s.hours else "",
             holidays_json=self.holidays_json,
             parent=stations.get(s.parent) if s.parent else None,
             children=[stations[c] for c in s.children],

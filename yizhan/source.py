@@ -48,6 +48,10 @@ class Source:
             key = key[:-1]
         return self.pos.get(key, (1, 1))
 
+    def slim(self, *keys: Key) -> Source:
+        """A copy that keeps only the positions of `keys` (for checks across all files)."""
+        return Source(self.path, pos={k: self.at(k) for k in ((), *keys)})
+
     def problem(self, key: Key, message: str, on_key: bool = False, offset: int = 0) -> Problem:
         """A problem located at the value (or its key) at `key`."""
         line, col = (self.key_pos.get(key) if on_key else None) or self.at(key)
