@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -373,7 +374,9 @@ process.stdout.write(JSON.stringify(out));
 def run_js(tmp_path: Path, **payload: object) -> dict:
     node = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").exists() else None)
     if node is None:
-        pytest.skip("node is not installed (make system-deps installs it)")
+        if os.environ.get("CI"):
+            pytest.fail("node is missing: the JavaScript tests must run in CI (`make system-deps` installs it)")
+        pytest.skip("node is not installed (`make system-deps` installs it)")
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS, encoding="utf-8")
     payload = {"script": str(HOURS_JS), **payload}
