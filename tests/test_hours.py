@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from yizhan.hours import Hours, HoursError, describe_zh, is_open, opening_hours_spec, parse_hours, to_json
+from yizhan.hours import (
+    Hours,
+    HoursError,
+    describe_zh,
+    is_open,
+    opening_hours_spec,
+    parse_hours,
+    to_json,
+)
 
 HOURS_JS = Path(__file__).resolve().parents[1] / "yizhan" / "assets" / "hours.js"
 CST = dt.timezone(dt.timedelta(hours=8))
