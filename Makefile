@@ -28,7 +28,9 @@ test: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m pytest -q
 
 bench: install system-deps
-	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/site_build.py
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/site_build.py; site=$$?; \
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/finder.py; finder=$$?; \
+	[ $$site = 0 ] && [ $$finder = 0 ]
 
 clean:
 	rm -rf build/site build/.site-new-* build/bench
