@@ -7,7 +7,7 @@ for .js/.css/.html/.json), open it in Debian's Chromium: CPU throttled 4x, 1.6 M
 per visit (cold cache, no service worker), a 390x844 phone, the position granted near Wuxi. Times: in-page
 performance.now() (from navigation start) at the frame after the change (rAF, then a message task).
 * nearest:   finder.html until 10 rows are in #yz-results (also the driver's wall time, polling every 25 ms);
-* search:    finder.html?q=<town> (where the home page's search form leads) until the first row shows; the
+* search:    finder.html?s=<town> (where the home page's search form leads) until the first row shows; the
              demo data has no 崇安寺, so <town> is the town of the station nearest to Wuxi minus 街道/镇;
 * keystroke: once all search data is in, liangxi, <town>街道, 0510827, 报到 typed one character at a time: input
              event to next drawn frame (also the input handler alone, and Event Timing's duration, as INP);
@@ -215,7 +215,7 @@ def measure(browser: Any, n: int, reps: int, reuse: bool) -> dict[str, Any]:
     try:
         for rep in range(reps):
             near.append(visit(browser, base + "finder.html", typing))
-            search.append(visit(browser, f"{base}finder.html?q={quote(query)}"))
+            search.append(visit(browser, f"{base}finder.html?s={quote(query)}"))
             material.append(visit(browser, f"{base}index.html?q={quote('无锡')}"))
             print(f"   rep {rep + 1}/{reps}: nearest {near[-1]['ms']:.0f} ms, search '{query}' {search[-1]['ms']:.0f} ms, "
                   f"worst keystroke {max(k['paint'] for k in near[-1]['keys']):.0f} ms, Material search {material[-1]['ms']:.0f} ms", flush=True)

@@ -436,10 +436,11 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
 
 @needs_browser
 def test_query_parameter_prefills_the_search(server: str, open_page: Callable[..., Any]) -> None:
-    page = open_page(f"{server}/finder.html?q={quote('崇安寺')}", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]},
+    page = open_page(f"{server}/finder.html?s={quote('崇安寺')}", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]},
                      permissions=["geolocation"])  # fmt: skip
     page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('找到') === 0")
     assert page.input_value("#yz-q") == "崇安寺"
+    assert page.evaluate("document.getElementById('__search').checked") is False  # Material's search stays closed
     assert set(result_ids(page)) == matching(demo_network(), "崇安寺")
     assert "米" in page.locator("#yz-results .yz-f-dist").first.inner_text()  # distances once the location is known
 

@@ -56,11 +56,12 @@ def test_finder_works_offline_after_one_visit(http_site: str) -> None:
         page.goto(f"{http_site}/s/wuxi-center.html")
         assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in ("activating", "activated")
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        page.goto(f"{http_site}/s/wuxi-liangxi-chongansi.html")  # a page visited once the worker is in charge
         context.set_offline(True)
-        page.goto(f"{http_site}/finder.html?q=崇安寺")
+        page.goto(f"{http_site}/finder.html?s=崇安寺")
         page.wait_for_selector("#yz-results li", timeout=15000)
         names = page.locator("#yz-results li").all_inner_texts()
         assert any("崇安寺" in n for n in names)
-        page.goto(f"{http_site}/s/wuxi-center.html")  # visited before: served from the cache
-        assert page.locator("h1").inner_text() == "无锡市流动党员服务中心"
+        page.goto(f"{http_site}/s/wuxi-liangxi-chongansi.html")  # visited before: served from the cache
+        assert page.locator("h1").inner_text() == "梁溪区崇安寺街道流动党员服务驿站"
         assert hosts == {http_site.split("/")[2]}

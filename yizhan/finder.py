@@ -232,7 +232,7 @@ title: 查找驿站
 <div id="yz-finder" class="yz-finder" data-near="{up['near']}" data-data="{up['data']}" data-more="{up['more']}" data-base="{base}" data-station="{station}">
 <form class="yz-f-search" role="search" action="">
 <label class="yz-f-label" for="yz-q">搜索驿站名称、地址、拼音、服务或电话</label>
-<input id="yz-q" type="search" name="q" placeholder="如：崇安寺、liangxi、报到、8270" autocomplete="off" enterkeyhint="search">
+<input id="yz-q" type="search" name="s" placeholder="如：崇安寺、liangxi、报到、8270" autocomplete="off" enterkeyhint="search">
 </form>
 <div class="yz-f-chips" role="group" aria-label="按级别筛选"><button type="button" class="yz-f-chip" data-level="-1" aria-pressed="true">全部</button>{chips}</div>
 <p id="yz-status" class="yz-f-status" role="status" aria-live="polite">正在获取您的位置…</p>

@@ -496,8 +496,9 @@
     reshow();
   }
 
+  /* ?s=… prefills the search (not ?q=: Material opens its own search dialog for that). */
   function queryParam() {
-    var m = /[?&]q=([^&#]*)/.exec(window.location.search || "");
+    var m = /[?&]s=([^&#]*)/.exec(window.location.search || "");
     if (!m) return "";
     try { return decodeURIComponent(m[1].replace(/\+/g, " ")); } catch (e) { return ""; }
   }
