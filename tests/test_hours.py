@@ -428,7 +428,7 @@ def test_js_is_open_agrees_with_python(tmp_path: Path) -> None:
         assert True in got and False in got or h.always
 
 
-def test_js_now_in_china_falls_back_without_intl_time_zones(tmp_path: Path) -> None:
+def test_js_now_in_china_is_utc_plus_8_without_intl_time_zones(tmp_path: Path) -> None:
     times = [dt.datetime(2026, 11, 27, 16, 0, tzinfo=dt.timezone.utc), dt.datetime(2026, 11, 28, 15, 59, 30, tzinfo=dt.timezone.utc),
              dt.datetime(2026, 12, 31, 23, 30, tzinfo=CST), dt.datetime(2024, 2, 29, 0, 0, tzinfo=CST)]  # fmt: skip
     ms = [int(t.timestamp() * 1000) for t in times]
