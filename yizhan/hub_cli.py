@@ -1,0 +1,202 @@
+"""Command line for the hub side: `yizhan hub` (serve, token, import, admin-password), upload, merge, report."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .errors import YizhanError
+
+if TYPE_CHECKING:
+    from .hubdb import HubDB
+    from .model import Network
+
+DB_HELP = "Hub database: a SQLite file path (default hub-data/hub.sqlite, or $YIZHAN_HUB_DB) or postgresql://..."
+STATIONS_HELP = "Folder of station YAML files, to name stations (and, for the hub, to serve self check-in)."
+
+
+def _fail(err: YizhanError) -> None:
+    click.echo(str(err), err=True)
+    sys.exit(1)
+
+
+def _db(url: str | None) -> HubDB:
+    """Open the hub database or exit with its message."""
+    from .hubdb import HubDB
+
+    try:
+        return HubDB(url)
+    except YizhanError as err:
+        _fail(err)
+        raise
+
+
+def _network(stations: str | None) -> Network | None:
+    """The station network of --stations, or None when not given."""
+    if not stations:
+        return None
+    from .check import load_network
+
+    try:
+        return load_network(Path(stations).resolve(), stations.rstrip("/"))
+    except YizhanError as err:
+        _fail(err)
+        raise
+
+
+@click.group("hub", invoke_without_command=True)
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8090, show_default=True, type=int)
+@click.option("--stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--quiet-days", default=30, show_default=True, type=int, help="Admin view: stations quiet this long.")
+@click.pass_context
+def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: str | None, quiet_days: int) -> None:
+    """Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .hub import make_hub, serve
+    from .hubdb import describe
+
+    db = _db(db_url)
+    app = make_hub(db, _network(stations), quiet_days)
+    if stations:
+        from .selfcheckin import add_self_checkin
+
+        add_self_checkin(app, db, _network(stations))
+    click.echo(f"Hub database: {describe(db.url)}; {db.count():,} check-ins.")
+    if not db.has_admin_password():
+        click.echo("No admin password yet: the admin view stays closed until `yizhan hub admin-password`.")
+    click.echo(f"Serving the hub on http://{host}:{port}/ (upload API /api/v1/checkins, admin /admin; Ctrl+C to stop)")
+    serve(app, host, port)
+
+
+@hub.group("token")
+def token() -> None:
+    """Upload tokens: one per station, shown once, stored hashed."""
+
+
+@token.command("add")
+@click.argument("station_id")
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+def token_add(station_id: str, db_url: str | None) -> None:
+    """Make an upload token for STATION_ID and print it (only now: the hub keeps its hash)."""
+    from .rows import _STATION
+
+    if not _STATION.fullmatch(station_id):
+        _fail(YizhanError(f"not a station id: {station_id!r} (lowercase letters, digits and hyphens)"))
+    token_value = _db(db_url).add_token(station_id)
+    click.echo(token_value)
+    click.echo(f"Upload token for {station_id} (shown only once; give it to that station's kiosk).", err=True)
+
+
+@hub.command("admin-password")
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def admin_password(db_url: str | None, password_stdin: bool) -> None:
+    """Set the admin view's password (there is no default; at least 10 characters)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Admin password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        _fail(YizhanError("the admin password needs at least 10 characters"))
+    _db(db_url).set_admin_password(password)
+    click.echo("Admin password set.")
+
+
+@hub.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+def import_(files: tuple[str, ...], db_url: str | None) -> None:
+    """Load kiosk CSV files (e.g. from a USB stick) into the hub: created, duplicate and conflict as for uploads."""
+    from .hubimport import import_files
+
+    db = _db(db_url)
+    try:
+        result = import_files(db, [Path(f) for f in files])
+    except YizhanError as err:
+        _fail(err)
+        return
+    for line in result.problems:
+        click.echo(line)
+    click.echo(f"{result.created:,} created, {result.duplicate:,} duplicate, {result.conflict:,} conflict, "
+               f"{result.invalid:,} invalid; the hub holds {db.count():,} check-ins.")  # fmt: skip
+    if result.conflict or result.invalid:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--data-dir", required=True, metavar="DIR", help="The kiosk's data dir (holding checkins.csv).")
+@click.option("--hub", "hub_url", required=True, metavar="URL", help="The hub's base URL, e.g. http://hub:8090")
+@click.option("--token", required=True, envvar="YIZHAN_UPLOAD_TOKEN", help="This station's upload token.")
+@click.option("--every", metavar="INTERVAL", help="Keep running: upload again every INTERVAL (30s, 5m, 1h).")
+@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 5000), help="Rows per request.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for one answer.")
+@click.option("--give-up-after", default=600.0, show_default=True, type=float, help="Seconds of retrying.")
+def upload(data_dir: str, hub_url: str, token: str, every: str | None, batch: int, timeout: float,
+           give_up_after: float) -> None:  # fmt: skip
+    """Send the check-ins the hub has not confirmed yet; safe to stop and run again at any time."""
+    from .upload import parse_every
+    from .upload import upload as run_upload
+
+    try:
+        interval = parse_every(every) if every else None
+    except YizhanError as err:
+        _fail(err)
+        return
+    while True:
+        try:
+            r = run_upload(Path(data_dir), hub_url, token, batch, timeout, give_up_after,
+                           log=lambda m: click.echo(m, err=True))  # fmt: skip
+        except YizhanError as err:
+            if interval is None or "refused the upload" in str(err):
+                _fail(err)
+            click.echo(str(err), err=True)
+        else:
+            for line in r.problems:
+                click.echo(line, err=True)
+            click.echo(f"Sent {r.sent:,}: {r.created:,} created, {r.duplicate:,} already there, {r.conflict:,} "
+                       f"conflict, {r.invalid:,} invalid; {r.pending:,} pending.")  # fmt: skip
+            if interval is None:
+                sys.exit(1 if r.conflict or r.invalid else 0)
+        time.sleep(interval)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, metavar="FILE", help="The merged CSV to write.")
+def merge(files: tuple[str, ...], output: str) -> None:
+    """Merge kiosk CSV files into one, each check-in once; exit 1 when rows with the same id differ."""
+    from .merge import merge as run_merge
+
+    try:
+        result = run_merge([Path(f) for f in files], Path(output))
+    except YizhanError as err:
+        _fail(err)
+        return
+    for line in result.conflicts:
+        click.echo(line)
+    click.echo(f"Wrote {result.rows:,} check-ins to {output} ({result.duplicates:,} duplicates dropped, "
+               f"{len(result.conflicts):,} conflicts).")  # fmt: skip
+    if result.conflicts:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@click.option("--out", default="build/report", show_default=True, metavar="DIR", help="Folder to write into.")
+@click.option("--stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--quiet-days", default=30, show_default=True, type=int, help="List stations quiet this many days.")
+@click.option("--no-export", is_flag=True, help="Skip the CSV export of every check-in.")
+def report(db_url: str | None, out: str, stations: str | None, quiet_days: int, no_export: bool) -> None:
+    """Write the hub's report: HTML with charts, per-station table, quiet stations and a CSV export."""
+    from .report import write_report
+
+    start = time.perf_counter()
+    s = write_report(_db(db_url), _network(stations), Path(out), quiet_days, export=not no_export)
+    click.echo(f"Report of {s.total:,} check-ins written to {out}/index.html in {time.perf_counter() - start:.1f} s.")

@@ -1,0 +1,182 @@
+"""Hub reports: aggregates computed in SQL, rendered as HTML with inline SVG charts, plus the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .charts import bar_chart, line_chart
+from .hubdb import HubDB
+from .model import Network
+from .records import COLUMNS, neutralise
+from .rows import csv_lines, mask_phone
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+UNKNOWN = "（名录外）"
+SOURCE_ZH = {"kiosk": "驿站平板", "qr": "手机扫码"}
+STYLE = """
+body{font-family:sans-serif;margin:1.5em auto;max-width:60em;color:#000;background:#fff;line-height:1.5}
+h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:2px solid #b71c1c;margin-top:1.6em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #888;padding:.2em .6em;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.empty,.note{color:#444}
+a{color:#0d47a1;min-height:48px}.chart{max-width:100%;height:auto;break-inside:avoid}
+@media print{a{color:#000;text-decoration:none}h2{break-after:avoid}}
+"""
+
+
+@dataclass
+class Summary:
+    """What the report shows, computed once."""
+
+    total: int
+    per_day: list[tuple[str, int]]
+    per_station: dict[str, tuple[int, str]]  # station id -> (count, last day)
+    per_purpose: list[tuple[str, int]]
+    per_source: list[tuple[str, int]]
+    latest: list[tuple[str, ...]]
+    today: str
+    quiet_days: int
+    names: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (name, city, district)
+
+
+def summarise(db: HubDB, network: Network | None, quiet_days: int = 30, today: dt.date | None = None) -> Summary:
+    """Aggregate the hub's check-ins (GROUP BY in the database; only the small results come back)."""
+    day = "substr(checked_in_at, 1, 10)"
+    per_day = [(d, int(n)) for d, n in db.query(f"SELECT {day}, count(*) FROM checkins GROUP BY {day} ORDER BY 1")]
+    per_station = {
+        sid: (int(n), last)
+        for sid, n, last in db.query(f"SELECT station_id, count(*), max({day}) FROM checkins GROUP BY station_id")
+    }
+    per_purpose = [(p, int(n)) for p, n in db.query("SELECT purpose, count(*) FROM checkins GROUP BY purpose")]
+    per_source = [(s, int(n)) for s, n in db.query("SELECT source, count(*) FROM checkins GROUP BY source")]
+    latest = db.query(
+        "SELECT checked_in_at, station_id, name, phone, purpose, source FROM checkins "
+        "ORDER BY checked_in_at DESC, checkin_id LIMIT 20"
+    )
+    names = {}
+    if network is not None:
+        names = {s.id: (s.name, s.region.city, s.region.district) for s in network.stations.values()}
+    return Summary(
+        total=sum(n for _, n in per_day), per_day=per_day, per_station=per_station, per_purpose=per_purpose,
+        per_source=per_source, latest=latest, today=(today or dt.datetime.now(CHINA).date()).isoformat(),
+        quiet_days=quiet_days, names=names,
+    )  # fmt: skip
+
+
+def _place(s: Summary, sid: str) -> tuple[str, str, str]:
+    """(name, city, district) of a station id, or placeholders for ids not in the station list."""
+    return s.names.get(sid, (sid, UNKNOWN, UNKNOWN))
+
+
+def quiet_stations(s: Summary) -> list[tuple[str, str]]:
+    """(station id, last day or '') of listed stations with no check-in in the last `quiet_days` days."""
+    cutoff = (dt.date.fromisoformat(s.today) - dt.timedelta(days=s.quiet_days)).isoformat()
+    out = []
+    for sid in s.names:
+        last = s.per_station.get(sid, (0, ""))[1]
+        if last <= cutoff:
+            out.append((sid, last))
+    return out
+
+
+def _table(head: list[str], rows: list[list[str | int]], numeric: set[int]) -> str:
+    """An HTML table; cells escaped, numbers right-aligned with thousands separators."""
+    th = "".join(f"<th{' class=n' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(head))
+    body = "".join(
+        "<tr>" + "".join(
+            f"<td class=n>{c:,}</td>" if isinstance(c, int) else f"<td>{escape(str(c))}</td>" for c in r
+        ) + "</tr>"
+        for r in rows
+    )  # fmt: skip
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(s: Summary, export_href: str = "checkins.csv", stations_href: str = "stations.html") -> str:
+    """The report's main page."""
+    by_city: Counter[str] = Counter()
+    by_district: Counter[str] = Counter()
+    for sid, (n, _) in s.per_station.items():
+        _, city, district = _place(s, sid)
+        by_city[city] += n
+        by_district[f"{city} {district}"] += n
+    quiet = quiet_stations(s)
+    purposes = [(p, n) for p, n in s.per_purpose]
+    sources = [(SOURCE_ZH.get(src, src), n) for src, n in s.per_source]
+    latest = [[at.replace("T", " ")[:16], _place(s, sid)[0], name, mask_phone(phone), purpose, SOURCE_ZH.get(src, src)]
+              for at, sid, name, phone, purpose, src in s.latest]  # fmt: skip
+    quiet_rows = [[_place(s, sid)[1], _place(s, sid)[2], _place(s, sid)[0], last or "从未"] for sid, last in quiet]
+    quiet_rows.sort()
+    parts = [
+        (f"<h1>签到统计</h1><p>截至 {escape(s.today)}，共 <strong>{s.total:,}</strong> 人次签到，"
+        f"{len(s.per_station):,} 个驿站有签到。</p>"),
+        (f'<p><a href="{escape(export_href)}">下载全部签到记录（CSV，Excel 可直接打开）</a> · '
+        f'<a href="{escape(stations_href)}">各驿站明细</a></p>'),
+        "<h2>每日签到人次</h2>", line_chart(s.per_day, "每日签到人次"),
+        "<h2>各市签到人次</h2>", bar_chart(list(by_city.items()), "各市签到人次"),
+        _table(["城市", "人次"], [[c, n] for c, n in sorted(by_city.items(), key=lambda kv: -kv[1])], {1}),
+        "<h2>各区县签到人次</h2>", bar_chart(list(by_district.items()), "各区县签到人次（前 30）"),
+        _table(["区县", "人次"], [[d, n] for d, n in sorted(by_district.items(), key=lambda kv: -kv[1])], {1}),
+        "<h2>签到事由</h2>", bar_chart(purposes, "签到事由"), _table(["事由", "人次"], [[p, n] for p, n in purposes], {1}),
+        "<h2>签到方式</h2>", bar_chart(sources, "签到方式"), _table(["方式", "人次"], [[p, n] for p, n in sources], {1}),
+        f"<h2>近 {s.quiet_days} 天没有签到的驿站（{len(quiet):,} 个）</h2>",
+        _table(["城市", "区县", "驿站", "最近签到"], quiet_rows[:500], set()) if quiet_rows else '<p class="empty">无</p>',
+        '<p class="note">仅列出前 500 个；完整名单见 quiet-stations.csv。</p>' if len(quiet_rows) > 500 else "",
+        "<h2>最近签到（手机号已隐去）</h2>",
+        _table(["时间", "驿站", "姓名", "手机", "事由", "方式"], latest, set()),
+    ]  # fmt: skip
+    return page("签到统计", "".join(parts))
+
+
+def render_stations(s: Summary) -> str:
+    """Every station's check-in count and last day, by city and district (a table and the top 30 as bars)."""
+    ids = set(s.per_station) | set(s.names)
+    rows = [[*_place(s, sid)[1:], _place(s, sid)[0], s.per_station.get(sid, (0, ""))[0],
+             s.per_station.get(sid, (0, ""))[1] or "从未"] for sid in ids]  # fmt: skip
+    rows.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+    chart = bar_chart([(_place(s, sid)[0], n) for sid, (n, _) in s.per_station.items()], "签到最多的 30 个驿站")
+    body = "<h1>各驿站签到</h1>" + chart + _table(["城市", "区县", "驿站", "人次", "最近签到"], rows, {3})
+    return page("各驿站签到", body)
+
+
+def page(title: str, body: str) -> str:
+    """A complete HTML page (no external resources)."""
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width,initial-scale=1"><title>{escape(title)}</title><style>{STYLE}</style>'
+            f"</head><body>{body}</body></html>")  # fmt: skip
+
+
+def export_rows(db: HubDB) -> Iterator[tuple[str, ...]]:
+    """Every check-in, ordered by time, as tuples in COLUMNS order (streamed)."""
+    return db.stream(f"SELECT {', '.join(COLUMNS)} FROM checkins ORDER BY checked_in_at, checkin_id")
+
+
+def write_report(db: HubDB, network: Network | None, out: Path, quiet_days: int = 30, export: bool = True) -> Summary:
+    """Write index.html, stations.html, quiet-stations.csv and (with `export`) checkins.csv into `out` (0600)."""
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    s = summarise(db, network, quiet_days)
+
+    def write(name: str, chunks: Iterable[str]) -> None:
+        tmp = out / f".{name}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.writelines(chunks)
+        os.replace(tmp, out / name)
+
+    write("index.html", [render_html(s)])
+    write("stations.html", [render_stations(s)])
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["城市", "区县", "驿站", "编号", "最近签到"])
+    for sid, last in sorted(quiet_stations(s)):
+        writer.writerow([neutralise(v) for v in (*_place(s, sid)[1:], _place(s, sid)[0], sid, last)])
+    write("quiet-stations.csv", ["\ufeff", buf.getvalue()])
+    if export:
+        write("checkins.csv", csv_lines(export_rows(db)))
+    return s
