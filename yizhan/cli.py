@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from kiosk.cli import kiosk as kiosk_group
+
 from .errors import CheckFailed, YizhanError
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
@@ -111,6 +113,20 @@ def demo_data(count: int, out: str, seed: int) -> None:
         _fail(err)
         return
     click.echo(f"Wrote {n} stations to {out}/. Try: yizhan build --stations {out}")
+
+
+main.add_command(kiosk_group)
+
+
+def _add_hub_commands() -> None:
+    """The hub side's commands (hub, upload, merge, report) live in hub_cli."""
+    from .hub_cli import hub, merge, report, upload
+
+    for command in (hub, upload, merge, report):
+        main.add_command(command)
+
+
+_add_hub_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

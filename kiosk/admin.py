@@ -1,0 +1,174 @@
+"""Staff pages of the kiosk (/admin): PIN login, today's figures, latest check-ins (phones masked), CSV download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bottle import Bottle, HTTPResponse, redirect, request, response
+
+from yizhan.records import confirmed_ids
+
+from . import form
+from .app import Place, message_page, page, read_form, secure_headers
+from .pin import Lockout, load_pin, pin_matches
+
+SESSION_COOKIE = "yz_admin"
+CSRF_COOKIE = "yz_csrf"
+SESSION_SECONDS = 15 * 60  # idle staff sessions end (the tablet is shared)
+LATEST = 20
+COOKIE = {"path": "/admin", "httponly": True, "samesite": "strict"}
+
+
+class Sessions:
+    """Logged-in staff sessions in memory: token -> (expiry, CSRF token); sliding expiry."""
+
+    def __init__(self, seconds: float = SESSION_SECONDS) -> None:
+        self.seconds = seconds
+        self._items: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def new(self) -> str:
+        """Start a session; returns its token."""
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._items[token] = (time.monotonic() + self.seconds, secrets.token_urlsafe(32))
+        return token
+
+    def csrf(self, token: str | None) -> str | None:
+        """The CSRF token of a live session (extending it), or None."""
+        now = time.monotonic()
+        with self._lock:
+            self._items = (
+                {k: v for k, v in self._items.items() if v[0] > now} if len(self._items) > 100 else self._items
+            )
+            item = self._items.get(token or "")
+            if item is None or item[0] <= now:
+                return None
+            self._items[token or ""] = (now + self.seconds, item[1])
+            return item[1]
+
+    def end(self, token: str | None) -> None:
+        """Log out."""
+        with self._lock:
+            self._items.pop(token or "", None)
+
+
+def hourly_chart(per_hour: list[int]) -> str:
+    """An inline SVG bar chart of check-ins per hour (numbers only, so nothing to escape)."""
+    top = max(per_hour) or 1
+    w, h, base = 40, 150, 170
+    parts = [f'<svg class="chart" viewBox="0 0 {24 * w} 200" role="img" aria-label="今日每小时登记人数">']
+    for hour, n in enumerate(per_hour):
+        bh = round(h * n / top)
+        x = hour * w
+        parts.append(
+            f'<rect class="bar-rect" x="{x + 6}" y="{base - bh}" width="{w - 12}" height="{bh}"><title>{hour}时 {n}人</title></rect>'
+        )
+        if n:
+            parts.append(f'<text x="{x + w // 2}" y="{base - bh - 4}" text-anchor="middle">{n}</text>')
+        parts.append(f'<text x="{x + w // 2}" y="{base + 18}" text-anchor="middle">{hour}</text>')
+    parts.append(f'<line x1="0" y1="{base}" x2="{24 * w}" y2="{base}" stroke="#888"/></svg>')
+    return "".join(parts)
+
+
+def summary(rows: list[dict[str, str]], today: dt.date) -> tuple[int, list[int]]:
+    """Today's check-in count and the count per hour (China time)."""
+    per_hour = [0] * 24
+    prefix = today.isoformat()
+    for r in rows:
+        at = r["checked_in_at"]
+        if at.startswith(prefix) and at[11:13].isdigit():
+            per_hour[min(int(at[11:13]), 23)] += 1
+    return sum(per_hour), per_hour
+
+
+def install_admin(
+    app: Bottle,
+    *,
+    place: Place,
+    data_dir: Path,
+    rows: Callable[[], list[dict[str, str]]],
+    csv_path: Path,
+    lockout: Lockout | None = None,
+    sessions: Sessions | None = None,
+) -> None:
+    """Add /admin, /admin/login, /admin/logout and /admin/checkins.csv to `app` (PIN hash in `data_dir`)."""
+    lock = lockout or Lockout()
+    live = sessions or Sessions()
+    no_pin = ("尚未设置管理密码", f"请在平板上运行：yizhan kiosk set-pin --data-dir {data_dir}")
+
+    def session_csrf() -> str | None:
+        return live.csrf(request.get_cookie(SESSION_COOKIE))
+
+    def login_page(status: int = 200, error: str = "") -> str:
+        token = request.get_cookie(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        response.set_cookie(CSRF_COOKIE, token, **COOKIE)
+        response.status = status
+        return page("admin_login", place=place, csrf=token, error=error)
+
+    @app.get("/admin")
+    def _admin() -> str:
+        if load_pin(data_dir) is None:
+            return message_page(503, *no_pin)
+        csrf = session_csrf()
+        if csrf is None:
+            return login_page()
+        all_rows = rows()
+        today = dt.datetime.now(form.CHINA).date()
+        count, per_hour = summary(all_rows, today)
+        done = confirmed_ids(data_dir)
+        latest = [{**r, "phone": form.mask_phone(r["phone"]), "number": form.checkin_number(r["checkin_id"])}
+                  for r in reversed(all_rows[-LATEST:])]  # fmt: skip
+        pending = sum(1 for r in all_rows if r["checkin_id"] not in done)
+        return page("admin", place=place, csrf=csrf, today=today.isoformat(), count=count, total=len(all_rows),
+                    pending=pending, chart=hourly_chart(per_hour), latest=latest)  # fmt: skip
+
+    @app.post("/admin/login")
+    def _login() -> str:
+        fields = read_form(4096)
+        stored = load_pin(data_dir)
+        if stored is None:
+            return message_page(503, *no_pin)
+        cookie = request.get_cookie(CSRF_COOKIE) or ""
+        if not cookie or not hmac.compare_digest(cookie.encode(), fields.get("csrf", "").encode()):
+            return login_page(403, "页面已过期，请重新输入密码。")
+        wait = lock.wait_left()
+        if wait:
+            return login_page(429, f"密码错误次数过多，请 {int(wait // 60) + 1} 分钟后再试。")
+        if not pin_matches(stored, fields.get("pin", "")):
+            left = lock.failed()
+            if not left:
+                return login_page(429, f"密码错误次数过多，请 {int(lock.wait_left() // 60) + 1} 分钟后再试。")
+            return login_page(403, f"密码不对，还可以再试 {left} 次。")
+        lock.succeeded()
+        response.set_cookie(SESSION_COOKIE, live.new(), **COOKIE)
+        redirect("/admin", 303)
+        return ""
+
+    @app.post("/admin/logout")
+    def _logout() -> str:
+        fields = read_form(4096)
+        csrf = session_csrf()
+        if csrf is None or not hmac.compare_digest(csrf.encode(), fields.get("csrf", "").encode()):
+            return message_page(403, "请求无效", "请回到管理页面再试。")
+        live.end(request.get_cookie(SESSION_COOKIE))
+        response.delete_cookie(SESSION_COOKIE, path="/admin")
+        redirect("/admin", 303)
+        return ""
+
+    @app.get("/admin/checkins.csv")
+    def _download() -> HTTPResponse:
+        if session_csrf() is None:
+            redirect("/admin", 303)
+        data = csv_path.read_bytes() if csv_path.exists() else b""
+        data = data[: data.rfind(b"\n") + 1]  # whole rows only, even while the kiosk appends
+        name = f"checkins-{place.station_id}-{dt.datetime.now(form.CHINA):%Y%m%d}.csv"
+        secure_headers()
+        headers = {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'}
+        return HTTPResponse(data, **headers)

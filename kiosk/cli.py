@@ -1,0 +1,143 @@
+"""`yizhan kiosk`: serve a station's check-in kiosk, set its staff PIN, purge uploaded rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from yizhan.errors import CheckFailed, YizhanError
+
+from .form import CHINA
+
+DATA_HELP = "Data dir holding checkins.csv (default: checkins/<station-id>/ in the current folder)."
+
+
+def _fail(err: YizhanError) -> None:
+    click.echo(str(err), err=True)
+    sys.exit(1)
+
+
+def _data_dir(ctx: click.Context, data_dir: str | None, station: str | None) -> Path:
+    """The data dir from this command's options, else the group's; an error when there is none."""
+    from .server import DATA_ROOT
+
+    group = ctx.parent.params if ctx.parent else {}
+    data_dir = data_dir or group.get("data_dir")
+    station = station or group.get("station")
+    if data_dir:
+        return Path(data_dir).resolve()
+    if station:
+        return (Path(DATA_ROOT) / station).resolve()
+    _fail(YizhanError("give --data-dir DIR (or --station ID for checkins/ID/)"))
+    raise AssertionError  # not reached
+
+
+@click.group("kiosk", invoke_without_command=True)
+@click.option("--station", metavar="ID", help="Id of the station this tablet serves.")
+@click.option("--stations", "stations", metavar="DIR", help="Folder of station YAML files (default: stations/).")
+@click.option("--data-dir", metavar="DIR", help=DATA_HELP)
+@click.option("--device-id", metavar="X", help="This tablet's id in each record (default: the host name).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@click.pass_context
+def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_dir: str | None,
+          device_id: str | None, host: str, port: int, threads: int) -> None:  # fmt: skip
+    """Serve the check-in kiosk of one station (tablet form /, phone form /Q/<CODE>, staff pages /admin)."""
+    if ctx.invoked_subcommand:
+        return
+    from .app import FormConfig
+    from .pin import load_pin
+    from .server import build_kiosk, create_server, default_device_id, find_place
+
+    if not station:
+        _fail(YizhanError("--station ID is required: the id of the station this tablet serves"))
+    shown = (stations or "stations").rstrip("/") or "/"
+    try:
+        place = find_place(Path(shown).resolve(), shown, station)  # type: ignore[arg-type]
+    except CheckFailed as err:
+        _fail(YizhanError(f"{err}\nthe kiosk needs valid station files (see `yizhan check`)"))
+        return
+    except YizhanError as err:
+        _fail(err)
+        return
+    folder = _data_dir(ctx, data_dir, station)
+    config = FormConfig(device_id=device_id or default_device_id())
+    try:
+        k = build_kiosk(place, folder, config)
+        server = create_server(k.app, host, port, threads, config.max_body)
+    except YizhanError as err:
+        _fail(err)
+        return
+    except OSError as err:
+        _fail(YizhanError(f"cannot use data dir {folder}: {err.strerror or err}"))
+        return
+    for line in k.report:
+        click.echo(f"RECOVERED: {line}", err=True)
+    url = f"http://{host}:{server.effective_port}"  # type: ignore[attr-defined]
+    click.echo(f"Kiosk of {place.name} ({place.station_id}), code {place.code}, device {config.device_id}")
+    click.echo(f"Check-ins go to {k.store.path}")
+    if load_pin(folder) is None:
+        click.echo(f"No staff PIN yet: /admin stays closed until `yizhan kiosk set-pin --data-dir {folder}`", err=True)
+    click.echo(f"Tablet form {url}/  phone form {url}/Q/{place.code}  staff {url}/admin  (Ctrl+C to stop)", nl=True)
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        k.store.close()
+
+
+@kiosk.command("set-pin")
+@click.option("--data-dir", metavar="DIR", help=DATA_HELP)
+@click.option("--station", metavar="ID", help="Use checkins/ID/ as the data dir.")
+@click.option(
+    "--pin-file", type=click.File("r"), help="Read the PIN from the first line of this file instead of asking."
+)
+@click.pass_context
+def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, pin_file: click.File | None) -> None:
+    """Set the staff PIN (6-12 digits) for /admin; only a salted hash is stored (DIR/admin-pin.json, mode 0600)."""
+    from .pin import set_pin
+
+    folder = _data_dir(ctx, data_dir, station)
+    if pin_file is not None:
+        pin = pin_file.readline().strip()  # type: ignore[attr-defined]
+    else:
+        pin = click.prompt("New staff PIN (6-12 digits)", hide_input=True, confirmation_prompt="Repeat the PIN")
+    try:
+        path = set_pin(folder, pin.strip())
+    except YizhanError as err:
+        _fail(err)
+        return
+    click.echo(f"Staff PIN set ({path}). A running kiosk uses it from the next login.")
+
+
+@kiosk.command("purge")
+@click.option("--older-than", "days", required=True, type=click.IntRange(min=0), metavar="DAYS",
+              help="Remove confirmed rows checked in more than DAYS days ago.")  # fmt: skip
+@click.option("--data-dir", metavar="DIR", help=DATA_HELP)
+@click.option("--station", metavar="ID", help="Use checkins/ID/ as the data dir.")
+@click.pass_context
+def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str | None) -> None:
+    """Remove check-ins the hub has confirmed and that are older than DAYS (never an unconfirmed one)."""
+    from yizhan.checkins import purge
+
+    folder = _data_dir(ctx, data_dir, station)
+    try:
+        result = purge(folder, dt.timedelta(days=days), dt.datetime.now(CHINA))
+    except YizhanError as err:
+        _fail(err)
+        return
+    click.echo(
+        f"Removed {result.removed} check-in(s) confirmed by the hub and older than {days} days; kept {result.kept}"
+        + (
+            f" ({result.unconfirmed_old} older ones are not confirmed by the hub yet)."
+            if result.unconfirmed_old
+            else "."
+        )
+    )
