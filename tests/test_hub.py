@@ -73,10 +73,10 @@ def test_same_id_twice_in_one_batch(hub: tuple[str, HubDB, str]) -> None:
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        (None, "missing upload token: send 'Authorization: Bearer <token>' (the hub's admin makes one with: "
-               "yizhan hub token add STATION_ID)"),
-        ("Bearer nope", "unknown upload token: check the token given for this station, or ask the hub's admin "
-                        "for a new one (yizhan hub token add STATION_ID)"),
+        (None, ("missing upload token: send 'Authorization: Bearer <token>' (the hub's admin makes one with: "
+               "yizhan hub token add STATION_ID)")),
+        ("Bearer nope", ("unknown upload token: check the token given for this station, or ask the hub's admin "
+                        "for a new one (yizhan hub token add STATION_ID)")),
     ],
 )  # fmt: skip
 def test_missing_or_wrong_token_is_401(hub: tuple[str, HubDB, str], header: str | None, message: str) -> None:
@@ -149,5 +149,5 @@ def test_admin_lockout_after_repeated_wrong_passwords(hub: tuple[str, HubDB, str
     url, db, _ = hub
     db.set_admin_password("correct horse battery")
     assert [_get(url + "/admin", "wrong")[0] for _ in range(10)] == [401] * 10
-    status, page, headers = _get(url + "/admin", "correct horse battery")
+    status, _page, headers = _get(url + "/admin", "correct horse battery")
     assert status == 429 and headers["Retry-After"] == "300"
