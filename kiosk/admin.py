@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bottle import Bottle, HTTPResponse, redirect, request, response
+from bottle import Bottle, HTTPResponse, request, response
 
 from yizhan.records import confirmed_ids
 
 from . import form
-from .app import Place, message_page, page, read_form, secure_headers
+from .app import Place, go, message_page, page, read_form, secure_headers
 from .pin import Lockout, load_pin, pin_matches
 
 SESSION_COOKIE = "yz_admin"
@@ -148,8 +148,7 @@ def install_admin(
             return login_page(403, f"密码不对，还可以再试 {left} 次。")
         lock.succeeded()
         response.set_cookie(SESSION_COOKIE, live.new(), **COOKIE)
-        redirect("/admin", 303)
-        return ""
+        go("/admin")
 
     @app.post("/admin/logout")
     def _logout() -> str:
@@ -159,13 +158,12 @@ def install_admin(
             return message_page(403, "请求无效", "请回到管理页面再试。")
         live.end(request.get_cookie(SESSION_COOKIE))
         response.delete_cookie(SESSION_COOKIE, path="/admin")
-        redirect("/admin", 303)
-        return ""
+        go("/admin")
 
     @app.get("/admin/checkins.csv")
     def _download() -> HTTPResponse:
         if session_csrf() is None:
-            redirect("/admin", 303)
+            go("/admin")
         data = csv_path.read_bytes() if csv_path.exists() else b""
         data = data[: data.rfind(b"\n") + 1]  # whole rows only, even while the kiosk appends
         name = f"checkins-{place.station_id}-{dt.datetime.now(form.CHINA):%Y%m%d}.csv"

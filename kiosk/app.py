@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import parse_qsl, quote
 
-from bottle import Bottle, HTTPError, HTTPResponse, redirect, request, response, static_file, template
+from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file, template
 
 from yizhan.codes import normalize_code
 
@@ -70,6 +70,15 @@ def secure_headers(static: bool = False) -> None:
 def page(name: str, **ctx: Any) -> str:
     """Render a view from kiosk/views (Bottle SimpleTemplate, HTML-escaped by default)."""
     return template(name, template_lookup=VIEWS, **ctx)
+
+
+def go(url: str, status: int = 303) -> NoReturn:
+    """Redirect to a path of this site (a relative Location: the Host header is never trusted)."""
+    res = response.copy(cls=HTTPResponse)
+    res.status = status
+    res.body = ""
+    res.set_header("Location", url)
+    raise res
 
 
 def message_page(status: int, title: str, text: str) -> str:
@@ -166,14 +175,13 @@ def make_app(
             return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]
         base = "/ok" if source == "kiosk" else f"/Q/{place.code}/ok"
-        redirect(f"{base}?n={number}&t={quote(at)}", 303)
-        return ""  # not reached
+        go(f"{base}?n={number}&t={quote(at)}")
 
     def thanks(place: Place, source: str) -> str:
         number, at = request.query.get("n", ""), request.query.get("t", "")
         back = "/" if source == "kiosk" else f"/Q/{place.code}"
         if not (_NUMBER.fullmatch(number) and _TIME.fullmatch(at)):
-            redirect(back, 303)
+            go(back, 303)
         wait = config.return_seconds if source == "kiosk" else 0
         return page("thanks", place=place, number=number, at=at, back=back, wait=wait)
 
@@ -193,10 +201,10 @@ def make_app(
     def _qr_form(code: str) -> str:
         place = place_for(code)
         if code != place.code:
-            redirect(f"/Q/{place.code}", 301)
+            go(f"/Q/{place.code}", 301)
         return show_form(place, "qr", {"purpose": form.DEFAULT_PURPOSE}, {})
 
     app.post("/Q/<code>")(lambda code: submit(place_for(code), "qr"))
     app.get("/Q/<code>/ok")(lambda code: thanks(place_for(code), "qr"))
-    app.get("/q/<code>")(lambda code: redirect(f"/Q/{place_for(code).code}", 301))
+    app.get("/q/<code>")(lambda code: go(f"/Q/{place_for(code).code}", 301))
     return app
