@@ -169,8 +169,8 @@ def _basic_password(header: str) -> str | None:
     return decoded.split(":", 1)[1] if ":" in decoded else None
 
 
-def serve(app: bottle.Bottle, host: str, port: int, threads: int = 8) -> None:
-    """Serve `app` with waitress (bodies over MAX_BODY refused by the server too)."""
+def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
+    """Serve the WSGI `app` with waitress (bodies over MAX_BODY refused by the server too)."""
     import waitress
 
     waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,

@@ -63,11 +63,13 @@ def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: 
     from .hubdb import describe
 
     db = _db(db_url)
-    app = make_hub(db, _network(stations), quiet_days)
-    if stations:
-        from .selfcheckin import add_self_checkin
+    network = _network(stations)
+    app = make_hub(db, network, quiet_days)
+    if network is not None:
+        from .selfcheckin import checkin_app, with_self_checkin
 
-        add_self_checkin(app, db, _network(stations))
+        app = with_self_checkin(app, checkin_app(db, network))
+        click.echo(f"Self check-in for {len(network.stations):,} stations at /Q/<CODE> (source qr).")
     click.echo(f"Hub database: {describe(db.url)}; {db.count():,} check-ins.")
     if not db.has_admin_password():
         click.echo("No admin password yet: the admin view stays closed until `yizhan hub admin-password`.")
