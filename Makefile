@@ -1,9 +1,9 @@
 # yizhan: `make test` installs what the tests need (pip packages; Debian's chromium, a CJK font
-# and node when running as root) and runs the whole suite. `make bench` runs the province-scale
+# node, poppler-utils and zbar-tools when running as root) and runs the whole suite. `make bench` runs the province-scale
 # benchmarks (minutes, not part of the tests).
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
-APT_PACKAGES := chromium fonts-wqy-zenhei nodejs
+APT_PACKAGES := chromium fonts-wqy-zenhei nodejs poppler-utils zbar-tools
 
 .PHONY: install system-deps test bench clean
 
@@ -15,6 +15,8 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
