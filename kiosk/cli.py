@@ -136,7 +136,7 @@ def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str 
     click.echo(
         f"Removed {result.removed} check-in(s) confirmed by the hub and older than {days} days; kept {result.kept}"
         + (
-            f" ({result.unconfirmed_old} older ones are not confirmed by the hub yet)."
+            f" ({result.unconfirmed_old} of them older but not confirmed by the hub yet)."
             if result.unconfirmed_old
             else "."
         )
