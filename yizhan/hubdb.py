@@ -146,13 +146,23 @@ class HubDB:
             conn.close()
 
     def ingest(self, rows: Sequence[dict[str, str]]) -> list[str]:
-        """Store valid rows once: 'created', 'duplicate' (same content) or 'conflict' (stored row kept), in order."""
+        """Store valid rows once: 'created', 'duplicate' (same content) or 'conflict' (stored row kept), in order.
+
+        Stored rows are looked up first, so a re-sent batch costs reads only; the insert of the rest uses
+        ON CONFLICT DO NOTHING RETURNING, so a row another hub process stored meanwhile is compared, not doubled.
+        """
         status: list[str | None] = [None] * len(rows)
         received = now_iso()
         with self.transaction() as cur:
-            claimed: set[str] = set()
-            for start in range(0, len(rows), CHUNK):
-                part = rows[start : start + CHUNK]
+            stored = self._stored(cur, {r["checkin_id"] for r in rows})
+            fresh: dict[str, int] = {}  # id -> index of its first row, for ids not stored yet
+            for i, r in enumerate(rows):
+                if r["checkin_id"] not in stored:
+                    fresh.setdefault(r["checkin_id"], i)
+            todo = [rows[i] for i in fresh.values()]
+            created: set[str] = set()
+            for start in range(0, len(todo), CHUNK):
+                part = todo[start : start + CHUNK]
                 marks = ", ".join(["(" + ", ".join(["?"] * (len(COLUMNS) + 1)) + ")"] * len(part))
                 params = [v for r in part for v in (*(r[c] for c in COLUMNS), received)]
                 cur.execute(
@@ -160,24 +170,29 @@ class HubDB:
                              "ON CONFLICT (checkin_id) DO NOTHING RETURNING checkin_id"),
                     params,
                 )  # fmt: skip
-                created = {r[0] for r in cur.fetchall()}
-                for i, r in enumerate(part, start):
-                    cid = r["checkin_id"]
-                    if cid in created and cid not in claimed:
-                        claimed.add(cid)
-                        status[i] = "created"
-            rest = [i for i, s in enumerate(status) if s is None]
-            stored: dict[str, tuple[str, ...]] = {}
-            ids = sorted({rows[i]["checkin_id"] for i in rest})
-            for start in range(0, len(ids), CHUNK):
-                part_ids = ids[start : start + CHUNK]
-                marks = ", ".join(["?"] * len(part_ids))
-                cur.execute(self.sql(f"SELECT {_COLS} FROM checkins WHERE checkin_id IN ({marks})"), part_ids)
-                stored.update((r[0], tuple(r)) for r in cur.fetchall())
-            for i in rest:
-                mine = tuple(rows[i][c] for c in COLUMNS)
-                status[i] = "duplicate" if stored.get(mine[0]) == mine else "conflict"
+                created.update(r[0] for r in cur.fetchall())
+            for cid in created:
+                status[fresh[cid]] = "created"
+                stored[cid] = tuple(rows[fresh[cid]][c] for c in COLUMNS)
+            raced = set(fresh) - created  # stored by another process between our read and our insert
+            if raced:
+                stored.update(self._stored(cur, raced))
+            for i, r in enumerate(rows):
+                if status[i] is None:
+                    mine = tuple(r[c] for c in COLUMNS)
+                    status[i] = "duplicate" if stored.get(mine[0]) == mine else "conflict"
         return [s or "conflict" for s in status]
+
+    def _stored(self, cur: Any, ids: set[str]) -> dict[str, tuple[str, ...]]:
+        """The stored content of those of `ids` that the hub holds."""
+        out: dict[str, tuple[str, ...]] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), CHUNK):
+            part = ordered[start : start + CHUNK]
+            cur.execute(self.sql(f"SELECT {_COLS} FROM checkins WHERE checkin_id IN ({', '.join(['?'] * len(part))})"),
+                        part)  # fmt: skip
+            out.update((r[0], tuple(r)) for r in cur.fetchall())
+        return out
 
     def add_token(self, station_id: str) -> str:
         """A new upload token for `station_id` (only its hash is stored)."""
