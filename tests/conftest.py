@@ -92,6 +92,9 @@ def _demo_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     """Copy the project, start a plain `mkdocs build` of it in the background, and run `yizhan build` meanwhile."""
     base = tmp_path_factory.mktemp("demo")
     project = copy_project(base / "project")
+    # Posters first, so the plain `mkdocs build` below links the same build/posters/ as `yizhan build` does.
+    posters = run_yizhan(project, "posters")
+    assert posters.returncode == 0, posters.stdout + posters.stderr
     mkdocs_out = base / "mkdocs-site"
     mkdocs = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(mkdocs_out)],

@@ -50,8 +50,12 @@ def _owned(site: Path) -> bool:
     return not site.exists() or (site.is_dir() and (not any(site.iterdir()) or (site / MARKER).exists()))
 
 
-def build_site(project: Path, stations: Path, out: Path, shown: str | None = None) -> BuildResult:
-    """Check the stations, build with MkDocs into a temporary folder, then replace out/site."""
+def build_site(project: Path, stations: Path, out: Path, shown: str | None = None, extra: Any = None) -> BuildResult:
+    """Check the stations, build with MkDocs into a temporary folder, then replace out/site.
+
+    `extra` (optional, e.g. posters) gets prepare(network) after the checks, configure(plugin) before the
+    MkDocs build and finish(tmp_site) after it; an error in any of them leaves out/site untouched.
+    """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
 
@@ -60,16 +64,22 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     site = out / "site"
     if not _owned(site):
         raise YizhanError(f"{site} exists and was not made by yizhan: refusing to replace it (choose another --out)")
+    if extra is not None:
+        extra.prepare(network)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out))
     try:
         cfg, plugin = _mkdocs_config(project, tmp, stations)
         plugin.network = network
+        if extra is not None:
+            extra.configure(plugin)
         cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
         try:
             build(cfg)  # type: ignore[arg-type]
         finally:
             cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
+        if extra is not None:
+            extra.finish(tmp)
     except exceptions.MkDocsException as err:
         shutil.rmtree(tmp, ignore_errors=True)
         raise YizhanError(f"site build failed: {err}") from None

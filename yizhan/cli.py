@@ -11,6 +11,7 @@ import click
 from kiosk.cli import kiosk as kiosk_group
 
 from .errors import CheckFailed, YizhanError
+from .poster_cli import posters as poster_command
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
 OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
@@ -59,14 +60,18 @@ def check(stations: str | None) -> None:
 @main.command()
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
 @click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=OUT_HELP)
-def build(stations: str | None, out: str) -> None:
-    """Check the stations and build the directory site into OUT/site."""
+@click.option("--no-posters", is_flag=True, help="Build only the site, not the QR posters (OUT/posters).")
+def build(stations: str | None, out: str, no_posters: bool) -> None:
+    """Check the stations and build the directory site into OUT/site and the QR posters into OUT/posters."""
     from .build import build_site, quiet_mkdocs
+    from .poster_cli import progress_bar, say, summary
+    from .poster_run import BuildPosters
 
     quiet_mkdocs()
     root, shown = _stations(stations)
+    posters = None if no_posters else BuildPosters(Path.cwd(), Path(out).resolve() / "posters", shown, progress_bar, say)
     try:
-        result = build_site(Path.cwd(), root, Path(out).resolve(), shown)
+        result = build_site(Path.cwd(), root, Path(out).resolve(), shown, posters)
     except CheckFailed as err:
         for p in err.problems:
             click.echo(str(p))
@@ -77,6 +82,8 @@ def build(stations: str | None, out: str) -> None:
         return
     site = os.path.relpath(result.site)
     click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
+    if posters is not None and posters.result is not None:
+        click.echo(summary(posters.result))
 
 
 @main.command()
@@ -116,6 +123,7 @@ def demo_data(count: int, out: str, seed: int) -> None:
 
 
 main.add_command(kiosk_group)
+main.add_command(poster_command)
 
 
 def _add_hub_commands() -> None:

@@ -18,6 +18,7 @@ from .errors import YizhanError
 from .finder import asset_names, finder_assets, finder_page
 from .model import Network
 from .offline import write_service_worker
+from .poster_site import PosterIndex, link_into_site, load_index, posters_page
 from .site import CITIES_MARKER, Site
 
 ASSETS = Path(__file__).parent / "assets"
@@ -30,13 +31,19 @@ class YizhanConfig(Config):
 
     stations = c.Type(str, default="stations")
     holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])
+    checkin_url = c.Type(str, default="")  # self check-in URL pattern for kiosk stations' posters: https://hub/Q/{code}
+    checkin_urls = c.Type(dict, default={})  # per-station override (e.g. the station's own kiosk): {id: pattern}
+    poster_font = c.Type(str, default="")  # TrueType CJK font for posters (default: WenQuanYi Zen Hei from Debian)
+    posters = c.Type(str, default="build/posters")  # where `yizhan posters` writes; its PDFs are linked into the site
 
 
 class YizhanPlugin(BasePlugin[YizhanConfig]):
     """Turn `stations/` into pages, so plain `mkdocs build` and `mkdocs serve` give the same site."""
 
     site: Site | None = None
+    poster_index: PosterIndex | None = None
     network: Network | None = None  # set by `yizhan build`, which has already checked the stations
+    planned_posters: PosterIndex | None = None  # set by `yizhan build`, which makes the posters before the swap
 
     def stations_dir(self, config: Any) -> Path:
         """The stations folder, relative to mkdocs.yml."""
@@ -56,6 +63,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 raise PluginError(str(err)) from None
         holidays = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in self.config.holidays]
         self.site = Site(network, holidays, config.site_url or "")
+        self.poster_index = self.planned_posters or load_index(Path(config.config_file_path).parent / self.config.posters)
+        self.site.poster_ids = frozenset(self.poster_index.stations) if self.poster_index else frozenset()
+        files.append(File.generated(config, "posters.md", content=posters_page(self.poster_index)))
         for path, text in self.site.pages():
             files.append(File.generated(config, path, content=text))
         for name in ("yizhan.css", "hours.js", "offline.js"):
@@ -76,6 +86,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_post_build(self, *, config: Any) -> None:
         write_service_worker(Path(config.site_dir))
+        if self.planned_posters is None:
+            link_into_site(self.poster_index, Path(config.site_dir))
         Path(config.site_dir, MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

@@ -84,6 +84,7 @@ class BuildPosters:
 
     def prepare(self, network: Network) -> None:
         """Before anything is built: configuration, font and glyph checks."""
+        load_settings(self.project)  # no mkdocs.yml: the site build's own message, without the poster hint
         try:
             self.job = prepare(self.project, network, self.shown, say=self.say)
         except YizhanError as err:

@@ -45,6 +45,7 @@ class Site:
         self.cities = cities
         self.city_slug = unique_slugs(list(cities))
         self.district_slug = {city: unique_slugs(list(d)) for city, d in cities.items()}
+        self.poster_ids: frozenset[str] = frozenset()  # stations with a poster PDF under posters/s/
 
     def station_path(self, s: Station) -> str:
         """Where a station's page lives under the docs folder."""
@@ -85,6 +86,7 @@ class Site:
             maps=map_links(s),
             notes=notes_md(s.notes),
             jsonld=json_ld(s, url),
+            poster=f"posters/s/{s.id}.pdf" if s.id in self.poster_ids else "",
         )
 
     def cities_list(self, from_path: str) -> str:
