@@ -35,7 +35,7 @@ def test_worker_version_changes_with_the_data(site: Path, tmp_path: Path) -> Non
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     before = re.search(r'VERSION = "([^"]+)"', service_worker(copy)).group(1)  # type: ignore[union-attr]
-    near = next((copy / "assets/yizhan").glob("finder-near.*.js"))
+    near = next((copy / "assets/yizhan").glob("finder-c0.*.js"))
     near.write_text(near.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     after = re.search(r'VERSION = "([^"]+)"', service_worker(copy)).group(1)  # type: ignore[union-attr]
     assert before != after

@@ -1,14 +1,14 @@
-"""The station finder: compact, content-hashed JavaScript data files and the finder page.
+"""The station finder: its page, the index it carries inline and compact, content-hashed data files.
 
 The data files are scripts calling ``window.yizhanFinder.load(kind, payload)`` (not JSON for
-fetch()), so the finder also works from ``file://``. Every per-station array is in one order,
-a Hilbert curve over the coordinates, so that a run of stations (a chunk) is a compact area:
+fetch()), so the finder also works from ``file://``. Stations are in one order, a Hilbert curve
+over the coordinates, so that a run of stations (a chunk) is a compact area:
 
-* ``finder-near.<hash>.js``: what the first screen needs (coordinates, level, opening hours,
-  region, the city → district → town table for the manual picker, the chunk file names);
-* ``finder-c<k>.<hash>.js``: ids, names and first hotline of chunk k, to show the nearest rows;
-* ``finder-data.<hash>.js``: what search needs first (ids, names, pinyin), loaded when the search box is used;
-* ``finder-more.<hash>.js``: the rest (addresses, operators, services, hotlines), loaded right after it.
+* the page carries the index inline: each chunk's file name, bounding box and levels, the
+  city → district → town table with centres and chunks (the manual picker), shared tables;
+* ``finder-c<k>.<hash>.js``: everything a result row and the search need of chunk k; the nearest
+  stations usually need one or two chunks, the search loads them all, nearest first;
+* ``finder-more.<hash>.js``: addresses and operators, loaded after the chunks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import hashlib
 import json
 import posixpath
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,9 @@ from .vocab import LEVEL_ORDER, LEVELS, SERVICES
 
 ASSETS = Path(__file__).parent / "assets"
 DIR = "assets/yizhan"
-CHUNK = 250  # stations per name chunk: the 10 nearest usually need one or two
+TEMPLATE = "yizhan-finder.html"  # a lean page outside the theme's chrome: the finder must be fast on a slow phone
+THEME_DIR = Path(__file__).parent / "templates" / "theme"
+CHUNK = 200  # stations per chunk (about 6 kB gzip): the 10 nearest usually need one or two
 SCALE = 100_000  # coordinates travel as integers of 1e-5 degree (about a metre)
 _NAME_SUFFIX = re.compile(r"(?:流动)?党员服务(?:中心|驿站|窗口|点位|站|点)$")
 _TEL_SEP = re.compile(r"[\s\-()（）]")
@@ -120,51 +123,91 @@ def _tel(s: Station) -> dict[str, str]:
     return {str(k): h.tel for k, h in enumerate(s.hotlines) if h.tel != "tel:" + _TEL_SEP.sub("", h.number)}
 
 
-def _chunk(k: int, part: list[Station]) -> dict[str, Any]:
-    """What the nearest rows of one chunk show: id, name, first hotline (and its tel: URI if unusual)."""
-    tel = {str(i): s.hotlines[0].tel for i, s in enumerate(part) if s.hotlines and "0" in _tel(s)}
-    return {"k": k, "id": [s.id for s in part], "n": [s.name for s in part],
-            "h": [s.hotlines[0].number if s.hotlines else "" for s in part], "t": tel}  # fmt: skip
+def _scaled(value: float) -> int:
+    """A coordinate as an integer of 1e-5 degree."""
+    return round(value * SCALE)
 
 
-def _near(stations: list[Station], network: Network, holidays: list[str], chunk_size: int, chunks: list[str]) -> dict[str, Any]:
-    """The first screen's data: positions, levels, hours, regions and the chunk file names."""
-    cities, districts, towns, town_index = _regions(network)
-    hours: dict[str, int] = {}
-    keys: dict[Hours, str] = {}
-    hours_idx = []
-    for s in stations:
-        if s.hours is None:
-            hours_idx.append(-1)
-            continue
-        if s.hours not in keys:
-            keys[s.hours] = json.dumps(to_json(s.hours), separators=(",", ":"))
-        hours_idx.append(hours.setdefault(keys[s.hours], len(hours)))
+def _centres(groups: dict[int, list[Station]], n: int) -> list[int]:
+    """Mean positions of station groups, flattened [lat, lon, lat, lon, …] in 1e-5 degree."""
+    out = [0] * (2 * n)
+    for k, members in groups.items():
+        out[2 * k] = _scaled(sum(s.lat for s in members) / len(members))
+        out[2 * k + 1] = _scaled(sum(s.lon for s in members) / len(members))
+    return out
+
+
+class _Tables:
+    """Lookup tables shared by the index and the chunks: hours patterns, services."""
+
+    def __init__(self, stations: list[Station]) -> None:
+        self.hours: dict[Hours, int] = {}
+        self.hours_json: list[Any] = []
+        for s in stations:
+            if s.hours is not None and s.hours not in self.hours:
+                self.hours[s.hours] = len(self.hours_json)
+                self.hours_json.append(to_json(s.hours))
+        used = {v for s in stations for v in s.services}
+        self.services = [v for v in SERVICES if v in used] + sorted(used - set(SERVICES))
+        self.bit = {v: 1 << i for i, v in enumerate(self.services)}
+
+
+def _chunk(k: int, part: list[Station], tables: _Tables, town_index: dict[tuple[str, str, str], int]) -> dict[str, Any]:
+    """Everything the rows and the search need of one run of stations (addresses come later, in the more file)."""
     return {
-        "n": len(stations),
-        "lat": _delta([round(s.lat * SCALE) for s in stations]),
-        "lon": _delta([round(s.lon * SCALE) for s in stations]),
-        "lv": "".join(str(LEVEL_ORDER.index(s.level)) for s in stations),
-        "r": [town_index[(s.region.city, s.region.district, s.region.town)] for s in stations],
-        "hi": hours_idx,
-        "hours": [json.loads(k) for k in hours],
-        "holidays": sorted(holidays),
-        "levels": list(LEVELS.values()),
-        "cities": cities,
-        "districts": districts,
-        "towns": towns,
-        "chunk": chunk_size,
-        "chunks": chunks,
+        "k": k,
+        "id": [s.id for s in part],
+        "n": [s.name for s in part],
+        "py": [pinyin_tokens(_NAME_SUFFIX.sub("", s.name) or s.name) for s in part],
+        "lat": _delta([_scaled(s.lat) for s in part]),
+        "lon": _delta([_scaled(s.lon) for s in part]),
+        "lv": "".join(str(LEVEL_ORDER.index(s.level)) for s in part),
+        "r": [town_index[(s.region.city, s.region.district, s.region.town)] for s in part],
+        "hi": [tables.hours[s.hours] if s.hours is not None else -1 for s in part],
+        "s": [sum(tables.bit[v] for v in s.services) for s in part],
+        "h": ["|".join(h.number for h in s.hotlines) for s in part],
+        "t": {str(j): t for j, s in enumerate(part) if (t := _tel(s))},
     }
 
 
-def _search(stations: list[Station], network: Network) -> dict[str, Any]:
-    """What search needs first: ids, names and pinyin tokens (of names without the common suffix, and of regions)."""
-    cities, districts, towns, _ = _regions(network)
+def _box(part: list[Station]) -> list[int]:
+    """The chunk's bounding box [min lat, min lon, max lat, max lon] in 1e-5 degree."""
+    lats, lons = [_scaled(s.lat) for s in part], [_scaled(s.lon) for s in part]
+    return [min(lats), min(lons), max(lats), max(lons)]
+
+
+def _index(network: Network, stations: list[Station], tables: _Tables, holidays: list[str], size: int,
+           files: list[str], more: str) -> dict[str, Any]:  # fmt: skip
+    """The page's inline data: chunk files with their areas and levels, regions for the picker, shared tables."""
+    cities, districts, towns, town_index = _regions(network)
+    by: dict[str, dict[int, list[Station]]] = {"t": {}, "d": {}, "c": {}}
+    chunks_of: list[set[int]] = [set() for _ in towns]
+    for i, s in enumerate(stations):
+        t = town_index[(s.region.city, s.region.district, s.region.town)]
+        d = towns[t][0]
+        by["t"].setdefault(t, []).append(s)
+        by["d"].setdefault(d, []).append(s)
+        by["c"].setdefault(districts[d][0], []).append(s)
+        chunks_of[t].add(i // size)
+    parts = [stations[i : i + size] for i in range(0, len(stations), size)]
     return {
-        "id": [s.id for s in stations],
-        "n": [s.name for s in stations],
-        "py": [pinyin_tokens(_NAME_SUFFIX.sub("", s.name) or s.name) for s in stations],
+        "n": len(stations),
+        "chunk": size,
+        "files": files,
+        "box": [v for part in parts for v in _box(part)],
+        "lvm": [sum(1 << LEVEL_ORDER.index(lv) for lv in {s.level for s in part}) for part in parts],
+        "more": more,
+        "levels": list(LEVELS.values()),
+        "holidays": sorted(holidays),
+        "hours": tables.hours_json,
+        "svc": tables.services,
+        "cities": cities,
+        "districts": districts,
+        "towns": towns,
+        "tk": [sorted(ks) for ks in chunks_of],
+        "tc": _centres(by["t"], len(towns)),
+        "dc": _centres(by["d"], len(districts)),
+        "cc": _centres(by["c"], len(cities)),
         "cpy": [pinyin_tokens(c) for c in cities],
         "dpy": [pinyin_tokens(d[1]) for d in districts],
         "tpy": [pinyin_tokens(t[1]) for t in towns],
@@ -172,52 +215,58 @@ def _search(stations: list[Station], network: Network) -> dict[str, Any]:
 
 
 def _more(stations: list[Station]) -> dict[str, Any]:
-    """The rest of the search data: addresses, operators, services (a bit mask), hotlines and unusual tel: URIs."""
+    """What only search needs, loaded after the chunks: addresses and operators."""
     operators: dict[str, int] = {}
-    used = {v for s in stations for v in s.services}
-    services = [v for v in SERVICES if v in used] + sorted(used - set(SERVICES))
-    bit = {v: 1 << i for i, v in enumerate(services)}
-    return {
-        "a": [s.address for s in stations],
-        "o": [operators.setdefault(s.operator, len(operators)) for s in stations],
-        "ops": list(operators),
-        "s": [sum(bit[v] for v in s.services) for s in stations],
-        "svc": services,
-        "h": ["|".join(h.number for h in s.hotlines) for s in stations],
-        "t": {str(i): t for i, s in enumerate(stations) if (t := _tel(s))},
-    }
+    return {"a": [s.address for s in stations], "o": [operators.setdefault(s.operator, len(operators)) for s in stations],
+            "ops": list(operators)}  # fmt: skip
 
 
-def finder_assets(network: Network, holidays: list[str], chunk_size: int | None = None) -> list[tuple[str, str]]:
-    """(path under the docs folder, text) of finder.js and the finder's data files, all with content-hashed names."""
+@dataclass
+class FinderData:
+    """The finder's data files (path under the docs folder, text) and the index the page carries inline."""
+
+    files: list[tuple[str, str]]
+    index: dict[str, Any]
+
+
+def finder_data(network: Network, holidays: list[str], chunk_size: int | None = None) -> FinderData:
+    """Chunk files (all a result row and the search need, per run of stations on the curve), the more file and the index."""
     size = chunk_size or CHUNK
     stations = order(network)
-    chunks = [_js(f"c{k}", _chunk(k, stations[i : i + size])) for k, i in enumerate(range(0, len(stations), size))]
-    out = [(_hashed(f"finder-c{k}", text), text) for k, text in enumerate(chunks)]
-    near = _near(stations, network, holidays, size, [posixpath.basename(path) for path, _ in out])
-    files = (("finder", (ASSETS / "finder.js").read_text(encoding="utf-8")), ("finder-near", _js("near", near)),
-             ("finder-data", _js("data", _search(stations, network))), ("finder-more", _js("more", _more(stations))))  # fmt: skip
-    return out + [(_hashed(stem, text), text) for stem, text in files]
+    tables = _Tables(stations)
+    town_index = _regions(network)[3]
+    texts = [_js(f"c{k}", _chunk(k, stations[i : i + size], tables, town_index)) for k, i in enumerate(range(0, len(stations), size))]
+    files = [(_hashed(f"finder-c{k}", text), text) for k, text in enumerate(texts)]
+    more = _js("more", _more(stations))
+    files.append((_hashed("finder-more", more), more))
+    names = [posixpath.basename(path) for path, _ in files]
+    return FinderData(files, _index(network, stations, tables, holidays, size, names[:-1], names[-1]))
 
 
-def asset_names(assets: list[tuple[str, str]]) -> dict[str, str]:
-    """The finder page's assets by kind ('js', 'near', 'data', 'more'), from finder_assets' paths."""
-    kinds = {"finder": "js", "finder-near": "near", "finder-data": "data", "finder-more": "more"}
-    return {kinds[stem]: path for path, _ in assets if (stem := posixpath.basename(path).split(".")[0]) in kinds}
+def _inline_json(payload: dict[str, Any]) -> str:
+    """JSON safe inside an HTML <script> element (no '<', so no '</script>' or '<!--')."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def finder_page(asset_names: dict[str, str], use_directory_urls: bool = False) -> str:
-    """The Markdown of finder.md: the finder's HTML scaffold and scripts, with paths relative to where the page ends up."""
+def _script(name: str) -> str:
+    """An asset script without comments' blank lines (a blank line would end the raw HTML block in Markdown)."""
+    return "\n".join(line for line in (ASSETS / name).read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
+    """The Markdown of finder.md: the finder's HTML, its inline index and scripts (paths relative to the page)."""
     # MkDocs does not rewrite raw HTML: finder.html (or finder/ with directory URLs) must get its paths right itself.
     base = "../" if use_directory_urls else ""
     station = "s/{id}/" if use_directory_urls else "s/{id}.html"
-    up = {kind: base + path for kind, path in asset_names.items()}
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
-    css = (ASSETS / "finder.css").read_text(encoding="utf-8").strip()
-    css = "\n".join(line for line in css.splitlines() if line.strip())  # a blank line would end the raw HTML block
+    css = "\n".join(line for line in (ASSETS / "finder.css").read_text(encoding="utf-8").splitlines() if line.strip())
     return f"""---
 title: 查找驿站
+template: {TEMPLATE}
+search:
+  exclude: true
 ---
 
 # 查找驿站
@@ -226,10 +275,7 @@ title: 查找驿站
 {css}
 </style>
 
-<script>window.yizhanFinder=window.yizhanFinder||{{q:[],load:function(k,p){{this.q.push([k,p])}}}};window.addEventListener("error",function(e){{var f=window.yizhanFinder;if(e.target&&e.target.id==="yz-near-js"){{f.failed?f.failed("near"):f.nearFailed=true}}}},true);</script>
-<script async id="yz-near-js" src="{up['near']}"></script>
-
-<div id="yz-finder" class="yz-finder" data-near="{up['near']}" data-data="{up['data']}" data-more="{up['more']}" data-base="{base}" data-station="{station}">
+<div id="yz-finder" class="yz-finder" data-dir="{base}{DIR}/" data-base="{base}" data-station="{station}">
 <form class="yz-f-search" role="search" action="">
 <label class="yz-f-label" for="yz-q">搜索驿站名称、地址、拼音、服务或电话</label>
 <input id="yz-q" type="search" name="s" placeholder="如：崇安寺、liangxi、报到、8270" autocomplete="off" enterkeyhint="search">
@@ -250,7 +296,17 @@ title: 查找驿站
 
 <noscript><p>查找功能需要浏览器启用 JavaScript。您也可以按下方地区浏览，或查看服务热线。</p></noscript>
 
-<script src="{up['js']}"></script>
+<script>
+window.yizhanFinderIndex={_inline_json(index)};
+</script>
+
+<script>
+{_script("hours.js")}
+</script>
+
+<script>
+{_script("finder.js")}
+</script>
 
 ## 按地区浏览
 
@@ -258,4 +314,3 @@ title: 查找驿站
 
 找不到合适的驿站？拨打各地驿站的[服务热线](hotlines.md)，或全国党员服务热线 **12371**。
 """
-

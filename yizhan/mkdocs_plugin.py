@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from .build import MARKER
 from .check import load_network
 from .errors import YizhanError
-from .finder import asset_names, finder_assets, finder_page
+from .finder import THEME_DIR, finder_data, finder_page
 from .model import Network
 from .offline import write_service_worker
 from .poster_site import PosterIndex, link_into_site, load_index, posters_page
@@ -52,6 +52,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
     def on_config(self, config: Any) -> Any:
         config.extra_css = [*CSS, *(x for x in config.extra_css if x not in CSS)]
         config.extra_javascript = [*JS, *(x for x in config.extra_javascript if str(x) not in JS)]
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.append(str(THEME_DIR))  # after the theme's own: it only adds the finder's template
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -70,12 +72,12 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             files.append(File.generated(config, path, content=text))
         for name in ("yizhan.css", "hours.js", "offline.js"):
             files.append(File.generated(config, f"assets/yizhan/{name}", abs_src_path=str(ASSETS / name)))
-        finder = finder_assets(network, holidays)
-        for path, text in finder:
+        finder = finder_data(network, holidays)
+        for path, text in finder.files:
             files.append(File.generated(config, path, content=text))
         if (hand_written := files.get_file_from_path("finder.md")) is not None:
             files.remove(hand_written)
-        page = finder_page(asset_names(finder), config.use_directory_urls)
+        page = finder_page(finder.index, config.use_directory_urls)
         files.append(File.generated(config, "finder.md", content=page))
         return files
 

@@ -1,103 +1,105 @@
 /* yizhan station finder: the nearest stations, a manual region picker and instant search.
- * Data comes from content-hashed script files written by yizhan.finder that call
- * window.yizhanFinder.load(kind, payload): plain <script> tags, not fetch(), so the finder also works
- * from file:// (a USB stick). Kinds, all with stations in one order (along a Hilbert curve):
- *   near  first screen: positions, levels, opening hours, regions, chunk file names;
- *   c<k>  ids, names and first hotline of the k-th run of stations (the nearest rows need one or two);
- *   data  what search needs first: ids, names, pinyin (loaded when the search box is used);
- *   more  the rest: addresses, operators, services, hotlines (loaded right after data).
+ * The page carries the index inline (window.yizhanFinderIndex, written by yizhan.finder): each chunk's file,
+ * bounding box and levels, the regions with their centres and chunks, shared tables. Chunks are content-hashed
+ * script files that call window.yizhanFinder.load("c<k>", payload): plain <script> tags, not fetch(), so the
+ * finder also works from file:// (a USB stick). A chunk is a run of stations along a Hilbert curve, so a compact
+ * area: the nearest stations need the one or two chunks nearest to you; the search loads them all, nearest first,
+ * and shows what it has found so far; "more" (addresses, operators) comes last.
  * Plain ES5, no libraries, no request to any other host. Data reaches the page through textContent only. */
 (function (window, document) {
   "use strict";
 
-  var SEP = "\u0001", NEAREST = 10, PAGE = 20, GEO_TIMEOUT = 5000, GEO_GRACE = 1500, EARTH_KM = 6371.0088;
+  var SEP = "\u0001", NEAREST = 10, PAGE = 10, GEO_TIMEOUT = 5000, GEO_GRACE = 1500, EARTH_KM = 6371.0088;
+  var ROUND = 2, SCALE = 100000;  // chunks asked for per round while looking for the nearest; coordinates are 1e-5 degree
   var LEVEL_KEYS = ["center", "station", "window", "point"];
   var MSG_MANUAL = "请手动选择所在地区，或在上方输入地名搜索。";
   var api = window.yizhanFinder = window.yizhanFinder || {};
-  var queued = api.q || [], loaded = {}, waiting = {}, requested = {};
-  var root = null, ui = {}, dataDir = "", pageBase = "", stationPath = "s/{id}.html";
-  var near = null, lat = [], lon = [], townDistrict = [], districtCity = [], centres = {t: [], d: [], c: []};
-  var data = null, more = null, hay = [], nameEnd = [], hayVersion = 0, lastSearch = null, lastPaint = "";
+  var ix = null, root = null, ui = {}, dataDir = "", pageBase = "", stationPath = "s/{id}.html";
+  var chunks = [], loadedChunks = 0, more = null, moreAsked = false;
+  var lat = [], lon = [], lv = [], town = [], hourIdx = [], hay = [], nameEnd = [], hayVersion = 0, lastSearch = null;
+  var regionPy = null, townDistrict = [], districtCity = [], slots = [], pending = false, background = false;
   var openMemo = {}, openAt = 0;
-  var state = {pos: null, level: -1, mode: "", region: null, query: "", limit: PAGE, token: 0, geo: 0, repaint: false};
+  var state = {pos: null, level: -1, mode: "", region: null, query: "", limit: PAGE, geo: 0};
 
-  /* ---- loading data files ---- */
+  /* ---- data: the index and the chunk files ---- */
 
-  api.load = function (kind, payload) {
-    loaded[kind] = payload;
-    if (kind === "near") decodeNear(payload);
-    if (near && loaded.data && !data) { data = loaded.data; buildHay(); }  // search data needs the near file
-    if (data && loaded.more && !more) { more = loaded.more; buildHay(); }
-    for (var k in waiting) if (waiting.hasOwnProperty(k) && ready(k)) flush(k);
+  api.load = function (kind, p) {
+    if (kind === "more") {
+      more = p;
+      for (var i = 0; i < ix.n; i++) if (hay[i] !== undefined) addMore(i);
+      hayVersion++;
+    } else if (kind.charAt(0) === "c" && !chunks[p.k].data) {
+      decodeChunk(p);
+    }
+    progress();
+    schedule();
   };
 
-  /* A data file that failed to load (the page's own near <script> tag reports here). */
-  api.failed = function (kind) {
-    requested[kind] = false;
-    var list = waiting[kind] || [];
-    waiting[kind] = [];
-    for (var i = 0; i < list.length; i++) if (list[i].fail) list[i].fail();
-  };
-
-  function ready(kind) { return kind === "data" ? !!data : kind === "more" ? !!more : !!loaded[kind]; }
-
-  function flush(kind) {
-    var list = waiting[kind] || [];
-    waiting[kind] = [];
-    for (var i = 0; i < list.length; i++) list[i].ok(loaded[kind]);
+  /* Ask for chunk k (a <script> tag) unless it is here or on its way. */
+  function request(k) {
+    var c = chunks[k];
+    if (c.asked && !c.failed) return;
+    c.asked = true;
+    c.failed = false;
+    addScript(dataDir + ix.files[k], function () { c.failed = true; schedule(); });
   }
 
-  /* Load a data file once (a <script> tag) and call ok() when it is ready. */
-  function need(kind, src, ok, fail) {
-    if (ready(kind)) { ok(loaded[kind]); return; }
-    (waiting[kind] = waiting[kind] || []).push({ok: ok, fail: fail});
-    if (requested[kind]) return;
-    requested[kind] = true;
+  function addScript(src, onerror) {
     var s = document.createElement("script");
     s.src = src;
     s.async = true;
-    s.onerror = function () { api.failed(kind); };
-    (document.head || document.getElementsByTagName("head")[0] || document.documentElement).appendChild(s);
+    s.onerror = onerror;
+    document.head.appendChild(s);
   }
 
-  function loadFailed() {  // the next action tries again
-    blank("驿站数据加载失败：请检查网络后刷新页面，或拨打服务热线 12371。");
-    root.setAttribute("data-error", "load");
+  function requestMore() {
+    if (moreAsked) return;
+    moreAsked = true;
+    addScript(dataDir + ix.more, function () { moreAsked = false; });
   }
 
-  /* The search data, then (one after the other, so the first part arrives sooner) the rest. */
-  function needData(ok) {
-    need("data", root.getAttribute("data-data"), function () {
-      if (!requested.more) need("more", root.getAttribute("data-more"), show, loadFailed);
-      if (ok) ok();
-    }, loadFailed);
+  /* Every chunk, nearest to `ref` first (the search shows what it has found as they come). */
+  function requestAll(ref) {
+    var order = chunkOrder(ref, -1);
+    for (var i = 0; i < order.length; i++) request(order[i][1]);
   }
 
-  function addTo(list, k, la, lo) {
-    var c = list[k] || (list[k] = [0, 0, 0]);
-    c[0] += la; c[1] += lo; c[2]++;
-  }
-
-  function decodeNear(p) {
-    var a = 0, b = 0, i, key, list, c;
-    near = p;
-    for (i = 0; i < p.towns.length; i++) townDistrict[i] = p.towns[i][0];
-    for (i = 0; i < p.districts.length; i++) districtCity[i] = p.districts[i][0];
-    for (i = 0; i < p.n; i++) {
-      a += p.lat[i];
-      b += p.lon[i];
-      lat[i] = a / 100000;
-      lon[i] = b / 100000;
-      var t = p.r[i], d = townDistrict[t];
-      addTo(centres.t, t, lat[i], lon[i]);
-      addTo(centres.d, d, lat[i], lon[i]);
-      addTo(centres.c, districtCity[d], lat[i], lon[i]);
+  /* After the first screen, the rest arrives quietly (a couple at a time), so that search and offline use are ready. */
+  function startBackground() {
+    if (background) return;
+    background = true;
+    var order = chunkOrder(refPoint(), -1), next = 0;
+    function step() {
+      while (next < order.length && chunks[order[next][1]].data) next++;
+      if (next >= order.length) { requestMore(); return; }
+      var k = order[next++][1], c = chunks[k];
+      if (!c.asked) request(k);
+      var wait = setInterval(function () { if (c.data || c.failed) { clearInterval(wait); step(); } }, 50);
     }
-    for (key in centres) {  // a region's centre is the mean position of its stations
-      if (!centres.hasOwnProperty(key)) continue;
-      list = centres[key];
-      for (i = 0; i < list.length; i++) if ((c = list[i])) { c[0] /= c[2]; c[1] /= c[2]; }
+    setTimeout(function () { step(); step(); }, 300);
+  }
+
+  function progress() {
+    root.setAttribute("data-loaded", loadedChunks === ix.files.length ? (more ? "all" : "chunks") : String(loadedChunks));
+    if (loadedChunks === ix.files.length) requestMore();
+  }
+
+  function decodeChunk(p) {
+    var k = p.k, base = k * ix.chunk, a = 0, b = 0, i, j;
+    chunks[k].data = p;
+    loadedChunks++;
+    for (j = 0; j < p.id.length; j++) {
+      i = base + j;
+      a += p.lat[j];
+      b += p.lon[j];
+      lat[i] = a / SCALE;
+      lon[i] = b / SCALE;
+      lv[i] = p.lv.charCodeAt(j) - 48;
+      town[i] = p.r[j];
+      hourIdx[i] = p.hi[j];
+      buildHay(i, p, j);
     }
+    hayVersion++;
   }
 
   /* 'liang xi qu' → 'liangxiqu' SEP 'lxq'; a token starting with ~ is a non-Chinese run, kept whole. */
@@ -111,60 +113,33 @@
     return full + SEP + ini;
   }
 
-  function digitsOf(number) {
-    return number.replace(/[^\d]/g, "");
-  }
+  function digitsOf(number) { return number.replace(/[^\d]/g, ""); }
 
   /* One lowercase string per station: name and its pinyin first (nameEnd marks where they end), then the rest. */
-  function buildHay() {
-    var cpy = [], dpy = [], tpy = [], i, k;
-    for (i = 0; i < data.cpy.length; i++) cpy[i] = pinyin(data.cpy[i]);
-    for (i = 0; i < data.dpy.length; i++) dpy[i] = pinyin(data.dpy[i]);
-    for (i = 0; i < data.tpy.length; i++) tpy[i] = pinyin(data.tpy[i]);
-    for (i = 0; i < near.n; i++) {
-      var t = near.r[i], d = townDistrict[t], c = districtCity[d];
-      var head = (data.n[i] + SEP + pinyin(data.py[i])).toLowerCase();
-      var rest = [near.cities[c] + near.districts[d][1] + near.towns[t][1], dpy[d], tpy[t], cpy[c]];
-      if (more) {
-        var nums = more.h[i] ? more.h[i].split("|") : [], digits = [], svc = [];
-        for (k = 0; k < nums.length; k++) digits.push(digitsOf(nums[k]));
-        for (k = 0; k < more.svc.length; k++) if (more.s[i] & (1 << k)) svc.push(more.svc[k]);
-        rest.push(more.a[i], more.ops[more.o[i]], svc.join(" "), nums.join(" "), digits.join(" "));
-      }
-      nameEnd[i] = head.length;
-      hay[i] = head + SEP + rest.join(SEP).toLowerCase();
-    }
-    hayVersion++;
+  function buildHay(i, p, j) {
+    var t = p.r[j], d = townDistrict[t], c = districtCity[d], k;
+    var head = (p.n[j] + SEP + pinyin(p.py[j])).toLowerCase();
+    var nums = p.h[j] ? p.h[j].split("|") : [], digits = [], svc = [];
+    for (k = 0; k < nums.length; k++) digits.push(digitsOf(nums[k]));
+    for (k = 0; k < ix.svc.length; k++) if (p.s[j] & (1 << k)) svc.push(ix.svc[k]);
+    var rest = [ix.cities[c] + ix.districts[d][1] + ix.towns[t][1], regionPy.d[d], regionPy.t[t], regionPy.c[c],
+      svc.join(" "), nums.join(" "), digits.join(" ")];
+    nameEnd[i] = head.length;
+    hay[i] = head + SEP + rest.join(SEP).toLowerCase();
+    if (more) addMore(i);
   }
 
-  /* Make sure the names of these stations are here (their chunks, or the search data). */
-  function needDetails(items, ok) {
-    if (data) { ok(); return; }
-    var keys = {}, list = [], i, left;
-    for (i = 0; i < items.length; i++) {
-      var k = Math.floor(items[i] / near.chunk);
-      if (!loaded["c" + k] && !keys[k]) { keys[k] = true; list.push(k); }
-    }
-    left = list.length;
-    if (!left) { ok(); return; }
-    for (i = 0; i < list.length; i++) {
-      need("c" + list[i], dataDir + near.chunks[list[i]], function () { if (--left === 0) ok(); }, loadFailed);
-    }
+  function addMore(i) {
+    hay[i] += SEP + (more.a[i] + SEP + more.ops[more.o[i]]).toLowerCase();
   }
 
   function telOf(num) { return "tel:" + num.replace(/[\s\-()（）]/g, ""); }
 
-  /* Id, name and first hotline of a station (hotline null while still unknown). */
+  /* Id, name and first hotline of a loaded station. */
   function detail(i) {
-    var k = Math.floor(i / near.chunk), c = loaded["c" + k], j = i - k * near.chunk, num = null, tel = null;
-    if (more) {
-      num = more.h[i] ? more.h[i].split("|")[0] : "";
-      tel = more.t[i] && more.t[i]["0"];
-    } else if (c) {
-      num = c.h[j];
-      tel = c.t[j];
-    }
-    return {id: data ? data.id[i] : c.id[j], name: data ? data.n[i] : c.n[j], num: num, tel: num ? tel || telOf(num) : ""};
+    var k = Math.floor(i / ix.chunk), p = chunks[k].data, j = i - k * ix.chunk;
+    var num = p.h[j] ? p.h[j].split("|")[0] : "", tel = p.t[j] && p.t[j]["0"];
+    return {id: p.id[j], name: p.n[j], num: num, tel: num ? tel || telOf(num) : ""};
   }
 
   /* ---- geometry and ranking ---- */
@@ -179,14 +154,30 @@
   }
 
   /* A cheap stand-in that ranks like distance from `ref` (squared, flat-earth degrees). */
-  function near2(ref, i) {
-    var dx = (lon[i] - ref.lon) * ref.cos, dy = lat[i] - ref.lat;
+  function flat2(ref, la, lo) {
+    var dx = (lo - ref.lon) * ref.cos, dy = la - ref.lat;
     return dx * dx + dy * dy;
   }
+
+  function near2(ref, i) { return flat2(ref, lat[i], lon[i]); }
 
   function withCos(ref) {
     if (ref) ref.cos = Math.cos(rad(ref.lat));
     return ref;
+  }
+
+  /* [lower bound of near2 over the chunk's box, k] for chunks holding the level, nearest first (index order without ref). */
+  function chunkOrder(ref, level) {
+    var out = [], box = ix.box;
+    for (var k = 0; k < ix.files.length; k++) {
+      if (level >= 0 && !(ix.lvm[k] & (1 << level))) continue;
+      if (!ref) { out.push([k, k]); continue; }
+      var la = Math.min(Math.max(ref.lat, box[4 * k] / SCALE), box[4 * k + 2] / SCALE);
+      var lo = Math.min(Math.max(ref.lon, box[4 * k + 1] / SCALE), box[4 * k + 3] / SCALE);
+      out.push([flat2(ref, la, lo), k]);
+    }
+    out.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+    return out;
   }
 
   /* The `cap` items with the smallest keys; equal keys keep the order they were added in. */
@@ -201,40 +192,71 @@
     if (keys.length > this.cap) { keys.pop(); this.items.pop(); }
   };
 
-  function level(i) { return near.lv.charCodeAt(i) - 48; }
+  function levelWord() { return state.level < 0 ? "驿站" : ix.levels[state.level]; }
 
-  function levelWord() { return state.level < 0 ? "驿站" : near.levels[state.level]; }
-
-  function shown(top) {
-    return "共 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "");
-  }
+  function centre(list, k) { return {lat: list[2 * k] / SCALE, lon: list[2 * k + 1] / SCALE}; }
 
   /* The centre and name of the picked region, or null. */
   function regionRef() {
     var r = state.region;
     if (!r || r.c < 0) return null;
-    var c = r.t >= 0 ? centres.t[r.t] : r.d >= 0 ? centres.d[r.d] : centres.c[r.c];
-    var name = r.t >= 0 ? near.towns[r.t][1] : r.d >= 0 ? near.districts[r.d][1] || "市本级" : near.cities[r.c];
-    return withCos({lat: c[0], lon: c[1], name: name, label: "距" + name + "中心 "});
+    var ref = r.t >= 0 ? centre(ix.tc, r.t) : r.d >= 0 ? centre(ix.dc, r.d) : centre(ix.cc, r.c);
+    ref.name = r.t >= 0 ? ix.towns[r.t][1] : r.d >= 0 ? ix.districts[r.d][1] || "市本级" : ix.cities[r.c];
+    ref.label = "距" + ref.name + "中心 ";
+    return withCos(ref);
   }
 
+  function refPoint() {
+    if (state.pos) return withCos({lat: state.pos.lat, lon: state.pos.lon, label: ""});
+    return state.mode === "region" ? regionRef() : null;
+  }
+
+  /* The 10 nearest: chunks in order of their boxes' distance, until the next box is farther than the 10th station. */
   function nearestView() {
-    var p = state.pos, ref = withCos({lat: p.lat, lon: p.lon, label: ""}), rough = new Top(2 * NEAREST), top = new Top(NEAREST), i;
-    for (i = 0; i < near.n; i++) if (state.level < 0 || level(i) === state.level) rough.add(near2(ref, i), i);
+    var p = state.pos, ref = withCos({lat: p.lat, lon: p.lon, label: ""}), order = chunkOrder(ref, state.level);
+    var rough = new Top(2 * NEAREST), top = new Top(NEAREST), missing = [], o, i;
+    for (o = 0; o < order.length; o++) {
+      var k = order[o][1], c = chunks[k];
+      if (rough.items.length >= NEAREST && order[o][0] > rough.keys[NEAREST - 1] * 1.0001) break;
+      if (!c.data) { missing.push(k); if (missing.length >= ROUND) break; continue; }
+      for (i = k * ix.chunk; i < k * ix.chunk + c.data.id.length; i++) if (state.level < 0 || lv[i] === state.level) rough.add(near2(ref, i), i);
+    }
+    if (missing.length) return {missing: missing, text: "正在加载附近的驿站…"};
     for (i = 0; i < rough.items.length; i++) top.add(distance(p.lat, p.lon, lat[rough.items[i]], lon[rough.items[i]]), rough.items[i]);
     var text = top.items.length ? "离您最近的 " + top.items.length + " 个" + levelWord() + "：" : "没有" + levelWord() + "。";
-    return {items: top.items, total: top.total, text: text, ref: ref};
+    return {items: top.items, total: top.items.length, text: text, ref: ref, done: true};
+  }
+
+  function inRegion(r, i) {
+    var t = town[i], d = townDistrict[t];
+    return r.t >= 0 ? t === r.t : r.d >= 0 ? d === r.d : districtCity[d] === r.c;
+  }
+
+  /* The chunks that hold the picked region's stations. */
+  function regionChunks(r) {
+    var seen = {}, out = [];
+    for (var t = 0; t < ix.towns.length; t++) {
+      var d = townDistrict[t];
+      if (r.t >= 0 ? t !== r.t : r.d >= 0 ? d !== r.d : districtCity[d] !== r.c) continue;
+      for (var n = 0; n < ix.tk[t].length; n++) if (!seen[ix.tk[t][n]]) { seen[ix.tk[t][n]] = true; out.push(ix.tk[t][n]); }
+    }
+    return out.sort(function (a, b) { return a - b; });  // stations in index order: ties keep one order
   }
 
   function regionView() {
-    var r = state.region, ref = regionRef(), top = new Top(state.limit);
-    for (var i = 0; i < near.n; i++) {
-      var t = near.r[i], d = townDistrict[t];
-      if ((state.level >= 0 && level(i) !== state.level) || (r.t >= 0 ? t !== r.t : r.d >= 0 ? d !== r.d : districtCity[d] !== r.c)) continue;
-      top.add(level(i) * 1e6 + near2(ref, i), i);
+    var r = state.region, ref = regionRef(), top = new Top(state.limit), ks = regionChunks(r), missing = [], n, i;
+    for (n = 0; n < ks.length; n++) if (!chunks[ks[n]].data) missing.push(ks[n]);
+    if (missing.length) return {missing: missing, text: "正在加载" + ref.name + "的驿站…"};
+    for (n = 0; n < ks.length; n++) {
+      var k = ks[n];
+      for (i = k * ix.chunk; i < k * ix.chunk + chunks[k].data.id.length; i++) {
+        if ((state.level >= 0 && lv[i] !== state.level) || !inRegion(r, i)) continue;
+        top.add(lv[i] * 1e6 + near2(ref, i), i);
+      }
     }
-    var text = ref.name + shown(top) + (top.total ? "（按级别、距" + ref.name + "中心的距离排列）：" : "。");
-    return {items: top.items, total: top.total, text: text, ref: ref};
+    var shown = "共 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "");
+    var text = ref.name + shown + (top.total ? "（按级别、距" + ref.name + "中心的距离排列）：" : "。");
+    return {items: top.items, total: top.total, text: text, ref: ref, done: true};
   }
 
   /* Lowercase, half-width, no pinyin apostrophes, no outer spaces. */
@@ -255,14 +277,16 @@
   }
 
   function searchView() {
-    var norm = normalize(state.query), terms = parseTerms(norm), n = terms.length, i, j, k, p;
-    var ref = withCos(state.pos ? {lat: state.pos.lat, lon: state.pos.lon, label: ""} : state.mode === "region" ? regionRef() : null);
+    var norm = normalize(state.query), terms = parseTerms(norm), n = terms.length, i, j, k, p, ref = refPoint();
+    var complete = loadedChunks === ix.files.length && !!more;
+    if (!complete) requestAll(ref);
     // Typing on: only the stations that matched the shorter query can match the longer one.
     var last = lastSearch && lastSearch.version === hayVersion && norm.indexOf(lastSearch.norm) === 0 ? lastSearch.matches : null;
-    var count = last ? last.length : near.n, matches = [], top = new Top(state.limit);
+    var count = last ? last.length : ix.n, matches = [], top = new Top(state.limit);
     for (j = 0; j < count; j++) {
       i = last ? last[j] : j;
       var h = hay[i], end = nameEnd[i], inName = true;
+      if (h === undefined) continue;
       for (k = 0; k < n; k++) {
         p = h.indexOf(terms[k].t);
         if (p < 0 && terms[k].d && h.indexOf(terms[k].d) >= 0) p = end;
@@ -271,13 +295,14 @@
       }
       if (k < n) continue;
       matches.push(i);
-      if (state.level >= 0 && level(i) !== state.level) continue;
-      top.add((inName ? 0 : 1e6) + (ref ? near2(ref, i) : level(i)), i);  // name matches first, then nearest
+      if (state.level >= 0 && lv[i] !== state.level) continue;
+      top.add((inName ? 0 : 1e6) + (ref ? near2(ref, i) : lv[i]), i);  // name matches first, then nearest
     }
     lastSearch = {norm: norm, matches: matches, version: hayVersion};
-    var text = top.total ? "找到 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "") + "：" :
-      "没有找到与“" + state.query + "”相关的" + levelWord() + "。" + (more ? "可以换个关键词，或拨打服务热线 12371。" : "正在加载更多数据…");
-    return {items: top.items, total: top.total, text: text, ref: ref};
+    var wait = complete ? "" : "（仍在加载其余驿站…）";
+    var text = top.total ? "找到 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "") + wait + "：" :
+      "没有找到与“" + state.query + "”相关的" + levelWord() + "。" + (complete ? "可以换个关键词，或拨打服务热线 12371。" : "正在加载更多数据…");
+    return {items: top.items, total: top.total, text: text, ref: ref, done: complete};
   }
 
   /* ---- rendering ---- */
@@ -294,8 +319,6 @@
     ui.status.className = "yz-f-status" + (warn ? " yz-f-warn" : "");
   }
 
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
   function km(d) {
     if (d < 1) return Math.max(10, Math.round(d * 100) * 10) + " 米";
     return (d < 100 ? d.toFixed(1) : String(Math.round(d))) + " 公里";
@@ -308,84 +331,85 @@
   }
 
   function openNow(i) {
-    var hi = near.hi[i], hours = window.yizhanHours, now = new Date();
-    if (hi < 0 || !hours) return null;
+    var h = hourIdx[i], hours = window.yizhanHours, now = new Date();
+    if (h < 0 || !hours) return null;
     if (now.getTime() - openAt > 30000) { openMemo = {}; openAt = now.getTime(); }
-    if (!openMemo.hasOwnProperty(hi)) {  // one Intl time-zone lookup per distinct hours (for 30 s), not per row
-      try { openMemo[hi] = hours.isOpen(near.hours[hi], now, near.holidays); } catch (e) { openMemo[hi] = null; }
-    }
-    return openMemo[hi];
+    if (!openMemo.hasOwnProperty(h)) openMemo[h] = hours.isOpen(ix.hours[h], now, ix.holidays);
+    return openMemo[h];
   }
 
-  function row(i, ref) {
-    var d = detail(i), t = near.r[i], li = el("li", "yz-f-hit"), a = el("a", "yz-f-name", d.name), lv = level(i);
+  function row(i, ref, open) {
+    var d = detail(i), t = town[i], li = el("li", "yz-f-hit"), a = el("a", "yz-f-name", d.name);
     a.href = stationHref(d.id);
     li.appendChild(a);
     var meta = el("div", "yz-f-meta");
-    meta.appendChild(el("span", "yz-level yz-level-" + LEVEL_KEYS[lv], near.levels[lv]));
+    meta.appendChild(el("span", "yz-level yz-level-" + LEVEL_KEYS[lv[i]], ix.levels[lv[i]]));
     if (ref) meta.appendChild(el("span", "yz-f-dist", ref.label + km(distance(ref.lat, ref.lon, lat[i], lon[i]))));
-    var open = openNow(i);
-    if (near.hi[i] < 0) meta.appendChild(el("span", "yz-f-none", "未登记开放时间"));
+    if (hourIdx[i] < 0) meta.appendChild(el("span", "yz-f-none", "未登记开放时间"));
     else if (open !== null) meta.appendChild(el("span", open ? "yz-f-open" : "yz-f-closed", open ? "现在营业" : "现在休息"));
     li.appendChild(meta);
-    var district = near.districts[townDistrict[t]];
-    li.appendChild(el("div", "yz-f-where", near.cities[district[0]] + " " + (district[1] || "市本级") + (near.towns[t][1] ? " · " + near.towns[t][1] : "")));
+    var district = ix.districts[townDistrict[t]];
+    li.appendChild(el("div", "yz-f-where", ix.cities[district[0]] + " " + (district[1] || "市本级") + (ix.towns[t][1] ? " · " + ix.towns[t][1] : "")));
     if (d.num) {
       var tel = el("a", "yz-tel", d.num);
       tel.href = d.tel;
       li.appendChild(tel);
-    } else if (d.num === "") {
+    } else {
       li.appendChild(el("div", "yz-f-none", "暂无热线，可打开站点页面查看上级驿站"));
     }
     return li;
   }
 
+  /* Draw the rows, touching only those that changed (typing on often leaves most of them as they were). */
   function paint(view) {
-    var frag = document.createDocumentFragment(), ref = view.ref;
-    var key = [view.items.join(","), view.text, ref ? ref.lat + "," + ref.lon + ref.label : "", !!more, !!window.yizhanHours].join("|");
-    if (key === lastPaint) return;  // typing on often leaves the results as they were
-    lastPaint = key;
-    for (var i = 0; i < view.items.length; i++) frag.appendChild(row(view.items[i], view.ref));
-    clear(ui.results);
-    ui.results.appendChild(frag);
-    ui.count.textContent = view.text;
-    ui.more.hidden = !(view.total > view.items.length && view.items.length >= state.limit);
-    if (!window.yizhanHours && !state.repaint && document.readyState === "loading") {
-      state.repaint = true;  // hours.js comes after this page's content: add open-now once it has run
-      document.addEventListener("DOMContentLoaded", show);
+    var list = ui.results, ref = view.ref, where = ref ? ref.lat + "," + ref.lon + ref.label : "", n;
+    for (n = 0; n < view.items.length; n++) {
+      var i = view.items[n], open = openNow(i), key = i + "|" + where + "|" + open, slot = slots[n];
+      if (slot && slot.key === key) continue;
+      var li = row(i, ref, open);
+      if (slot) list.replaceChild(li, slot.li); else list.appendChild(li);
+      slots[n] = {key: key, li: li};
     }
+    while (slots.length > view.items.length) list.removeChild(slots.pop().li);
+    if (ui.count.textContent !== view.text) ui.count.textContent = view.text;
+    ui.more.hidden = !(view.total > view.items.length && view.items.length >= state.limit);
   }
 
   function blank(text) {
-    clear(ui.results);
+    while (slots.length) ui.results.removeChild(slots.pop().li);
     ui.count.textContent = text;
     ui.more.hidden = true;
-    lastPaint = "";
+  }
+
+  /* Redraw once before the next frame, however many chunks arrive meanwhile. */
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    (window.requestAnimationFrame || setTimeout)(function () { pending = false; show(); });
   }
 
   /* Draw the current view: search results, the picked region or the nearest stations. */
   function show() {
-    var token = ++state.token, view = null;
-    if (!near) return;
-    if (state.query) {
-      if (!data) {
-        blank("正在加载驿站数据…");
-        needData(show);
+    var view = null;
+    if (state.query) view = searchView();
+    else if (state.mode === "region" && state.region && state.region.c >= 0) view = regionView();
+    else if (state.pos) view = nearestView();
+    if (!view) { blank(""); return; }
+    if (view.missing) {
+      var broken = view.missing.filter(function (k) { return chunks[k].failed; });
+      if (broken.length) {  // say so; the next action asks again
+        for (var b = 0; b < broken.length; b++) chunks[broken[b]].asked = chunks[broken[b]].failed = false;
+        blank("驿站数据加载失败：请检查网络后刷新页面，或拨打服务热线 12371。");
+        root.setAttribute("data-error", "load");
         return;
       }
-      view = searchView();
-    } else if (state.mode === "region" && state.region && state.region.c >= 0) {
-      view = regionView();
-    } else if (state.pos) {
-      view = nearestView();
+      for (var m = 0; m < view.missing.length; m++) request(view.missing[m]);
+      blank(view.text);
+      return;
     }
-    if (!view) { blank(""); return; }
-    needDetails(view.items, function () { if (token === state.token) paint(view); });
-  }
-
-  /* Create hours.js's time-zone formatter while waiting for the network (the first one takes 50+ ms). */
-  function warmHours() {
-    if (window.yizhanHours && window.yizhanHours.nowInChina) window.yizhanHours.nowInChina();
+    root.removeAttribute("data-error");
+    paint(view);
+    if (view.done) startBackground();
   }
 
   function reshow() {
@@ -395,9 +419,7 @@
 
   /* ---- location and the manual picker ---- */
 
-  function showPicker() {
-    ui.picker.hidden = false;
-  }
+  function showPicker() { ui.picker.hidden = false; }
 
   function geoFailed(code) {
     var why = code === 1 ? "无法获取您的位置（已拒绝定位）。" : code === 3 ? "定位超时：可能是网络原因。" :
@@ -447,14 +469,14 @@
   }
 
   function resetSelect(select, text, disabled) {
-    clear(select);
+    while (select.firstChild) select.removeChild(select.firstChild);
     option(select, "", text);
     select.disabled = disabled;
   }
 
   function fillCities() {
     resetSelect(ui.city, "请选择城市", false);
-    for (var i = 0; i < near.cities.length; i++) option(ui.city, String(i), near.cities[i]);
+    for (var i = 0; i < ix.cities.length; i++) option(ui.city, String(i), ix.cities[i]);
   }
 
   function num(select) { return select.value === "" ? -1 : +select.value; }
@@ -470,8 +492,8 @@
     var c = num(ui.city);
     resetSelect(ui.district, "全部区县", c < 0);
     resetSelect(ui.town, "全部街道/镇", true);
-    for (var i = 0; i < near.districts.length; i++) {
-      if (near.districts[i][0] === c) option(ui.district, String(i), near.districts[i][1] || "市本级");
+    for (var i = 0; i < ix.districts.length; i++) {
+      if (ix.districts[i][0] === c) option(ui.district, String(i), ix.districts[i][1] || "市本级");
     }
     pick();
   }
@@ -479,8 +501,8 @@
   function onDistrict() {
     var d = num(ui.district), any = false;
     resetSelect(ui.town, "全部街道/镇", true);
-    for (var i = 0; i < near.towns.length; i++) {
-      if (near.towns[i][0] === d && near.towns[i][1]) { option(ui.town, String(i), near.towns[i][1]); any = true; }
+    for (var i = 0; i < ix.towns.length; i++) {
+      if (ix.towns[i][0] === d && ix.towns[i][1]) { option(ui.town, String(i), ix.towns[i][1]); any = true; }
     }
     ui.town.disabled = !any;
     pick();
@@ -496,7 +518,7 @@
     reshow();
   }
 
-  /* ?s=… prefills the search (not ?q=: Material opens its own search dialog for that). */
+  /* ?s=… prefills the search (not ?q=: Material opens its own search dialog for that on other pages). */
   function queryParam() {
     var m = /[?&]s=([^&#]*)/.exec(window.location.search || "");
     if (!m) return "";
@@ -505,16 +527,25 @@
 
   function on(node, event, fn) { node.addEventListener(event, fn, false); }
 
+  function decodeIndex() {
+    var i, tok = function (list) { var out = []; for (var n = 0; n < list.length; n++) out[n] = pinyin(list[n]); return out; };
+    for (i = 0; i < ix.towns.length; i++) townDistrict[i] = ix.towns[i][0];
+    for (i = 0; i < ix.districts.length; i++) districtCity[i] = ix.districts[i][0];
+    for (i = 0; i < ix.files.length; i++) chunks[i] = {asked: false, failed: false, data: null};
+    regionPy = {c: tok(ix.cpy), d: tok(ix.dpy), t: tok(ix.tpy)};
+  }
+
   function init() {
     root = document.getElementById("yz-finder");
-    if (!root || root.getAttribute("data-ready")) return;
+    ix = window.yizhanFinderIndex;
+    if (!root || !ix || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "1");
     var ids = ["q", "status", "locate", "manual", "picker", "city", "district", "town", "place", "count", "results", "more"];
     for (var i = 0; i < ids.length; i++) ui[ids[i]] = document.getElementById("yz-" + ids[i]);
-    var nearSrc = root.getAttribute("data-near");
-    dataDir = nearSrc.slice(0, nearSrc.lastIndexOf("/") + 1);
+    dataDir = root.getAttribute("data-dir") || "";
     pageBase = root.getAttribute("data-base") || "";
     stationPath = root.getAttribute("data-station") || stationPath;
+    decodeIndex();
     var chips = root.querySelectorAll(".yz-f-chip");
     for (i = 0; i < chips.length; i++) {
       on(chips[i], "click", function () {
@@ -525,8 +556,8 @@
     }
     on(ui.q, "input", function () { onQuery(ui.q); });
     on(ui.place, "input", function () { onQuery(ui.place); });
-    on(ui.q, "focus", function () { needData(); });
-    on(ui.place, "focus", function () { needData(); });
+    on(ui.q, "focus", function () { requestAll(refPoint()); });
+    on(ui.place, "focus", function () { requestAll(refPoint()); });
     on(ui.locate, "click", function () { locate(true); });
     on(ui.manual, "click", function () { showPicker(); ui.city.focus(); });
     var form = root.querySelector("form");
@@ -535,23 +566,18 @@
     on(ui.city, "change", onCity);
     on(ui.district, "change", onDistrict);
     on(ui.town, "change", pick);
+    fillCities();
+    progress();
     var q = queryParam();
     if (q) {
       ui.q.value = ui.place.value = q;
       state.query = q.replace(/^\s+|\s+$/g, "");
     }
-    // The page starts loading the near file itself (an async <script> its preload scanner finds at once);
-    // files that arrived before this script are in the queue of the page's stub loader.
-    if (document.getElementById("yz-near-js") && !api.nearFailed) requested.near = true;
-    for (i = 0; i < queued.length; i++) api.load(queued[i][0], queued[i][1]);
-    queued = [];
-    need("near", nearSrc, function () { fillCities(); show(); warmHours(); }, loadFailed);
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { setTimeout(warmHours, 0); });
-    if (state.query) needData();
     locate(false);
+    if (state.query) setTimeout(show, state.pos ? 0 : 250);  // a moment for the position: then the nearest chunks come first
   }
 
   api.init = init;
-  init();
-  if (!root) document.addEventListener("DOMContentLoaded", init);
+  if (document.getElementById("yz-finder")) init();
+  else document.addEventListener("DOMContentLoaded", init);
 })(window, document);
