@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from tests.hubhelpers import db_url, hub_thread, make_rows, post, stored
 from yizhan.hub import MAX_BODY, make_hub
 from yizhan.hubdb import HubDB
-from yizhan.records import COLUMNS
+from yizhan.records import COLUMNS, restore
 
 STATION = "wuxi-liangxi-chongansi"
 
@@ -124,6 +124,7 @@ def _get(url: str, password: str | None = None) -> tuple[int, bytes, dict[str, s
 def test_admin_view_needs_the_password_and_masks_phones(hub: tuple[str, HubDB, str]) -> None:
     url, db, token = hub
     rows = make_rows(5)
+    rows[0] |= {"name": 'He said "hi", ok', "note": "-1", "device_id": "'x"}
     post(url, body(rows), token)
     status, page, _ = _get(url + "/admin")
     assert status == 403 and "yizhan hub admin-password" in page.decode()
@@ -143,6 +144,7 @@ def test_admin_view_needs_the_password_and_masks_phones(hub: tuple[str, HubDB, s
     assert tuple(got[0]) == COLUMNS and len(got) == 6
     assert {r[4] for r in got[1:]} == {r["phone"] for r in rows}  # full phones only in the export
     assert {r[5] for r in got[1:]} == {"'=中共无锡市某支部"}  # formula neutralised
+    assert sorted(tuple(map(restore, r)) for r in got[1:]) == sorted(tuple(r[c] for c in COLUMNS) for r in rows)
 
 
 def test_admin_lockout_after_repeated_wrong_passwords(hub: tuple[str, HubDB, str]) -> None:

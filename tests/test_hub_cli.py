@@ -124,4 +124,4 @@ def test_hub_import_token_and_report(tmp_path: Path) -> None:
     assert "无锡市" in soup.get_text() and "驿站平板" in soup.get_text() and "手机扫码" in soup.get_text()
     assert html.count("138****00") == 20 and not any(r["phone"] in html for r in rows) and "http" not in html
     export = (tmp_path / "build" / "report" / "checkins.csv").read_text(encoding="utf-8-sig")
-    assert len(export.splitlines()) == 31 and "13800000029" in export and ",'=中共" in export
+    assert len(export.splitlines()) == 31 and "13800000029" in export and ",\"'=中共" in export

@@ -13,8 +13,8 @@ import bottle
 
 from .hubdb import HubDB
 from .model import Network
-from .report import export_rows, render_html, render_stations, summarise
-from .rows import csv_lines, row_problem
+from .report import export_lines, render_html, render_stations, summarise
+from .rows import row_problem
 
 MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
 MAX_ROWS = 5000  # rows of one batch
@@ -153,7 +153,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
     def admin_export() -> Any:
         bottle.response.content_type = "text/csv; charset=utf-8"
         bottle.response.headers["Content-Disposition"] = 'attachment; filename="checkins.csv"'
-        return (chunk.encode("utf-8") for chunk in csv_lines(export_rows(db)))
+        return (chunk.encode("utf-8") for chunk in export_lines(db))
 
     return app
 
