@@ -1,9 +1,9 @@
 # yizhan: `make test` installs what the tests need (pip packages; Debian's chromium, a CJK font
-# node, poppler-utils and zbar-tools when running as root) and runs the whole suite. `make bench` runs the province-scale
+# node, poppler-utils, zbar-tools and postgresql when running as root) and runs the whole suite. `make bench` runs the province-scale
 # benchmarks (minutes, not part of the tests).
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
-APT_PACKAGES := chromium fonts-wqy-zenhei nodejs poppler-utils zbar-tools
+APT_PACKAGES := chromium fonts-wqy-zenhei nodejs poppler-utils zbar-tools postgresql
 
 .PHONY: install system-deps test bench clean
 
@@ -17,6 +17,7 @@ system-deps:
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -32,7 +33,8 @@ test: install system-deps
 bench: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/site_build.py; site=$$?; \
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/finder.py; finder=$$?; \
-	[ $$site = 0 ] && [ $$finder = 0 ]
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/hub.py; hub=$$?; \
+	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ]
 
 clean:
 	rm -rf build/site build/.site-new-* build/bench
