@@ -105,15 +105,18 @@ def bench_report(work: Path, n: int, stations: int) -> dict[str, object]:
         db.ingest(batch)
     fill = time.perf_counter() - start
     out = {}
-    for label, extra in (("report", []), ("report --no-export", ["--no-export"])):
+    stations_arg = ["--stations", str(work / "stations")]
+    for label, extra in (("report", stations_arg), ("report --no-export", [*stations_arg, "--no-export"]),
+                         ("report --no-export without --stations", ["--no-export"])):  # fmt: skip
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "yizhan.cli", "report", "--db", str(work / "hub.sqlite"), "--out",
-                        str(work / "report"), "--stations", str(work / "stations"), *extra],
+                        str(work / "report"), *extra],
                        env=ENV, check=True, capture_output=True)  # fmt: skip
         out[label] = round(time.perf_counter() - t, 2)
     ok = out["report"] <= 10
     print(f"report: {n:,} check-ins, {stations:,} stations (filled in {fill:.0f} s): yizhan report {out['report']:.2f} s "
-          f"(without the CSV export {out['report --no-export']:.2f} s)  [{'PASS' if ok else 'FAIL'}]")  # fmt: skip
+          f"(without the CSV export {out['report --no-export']:.2f} s; without it and without loading the "
+          f"stations {out['report --no-export without --stations']:.2f} s)  [{'PASS' if ok else 'FAIL'}]")  # fmt: skip
     return {"rows": n, "stations": stations, "fill_s": round(fill, 1), **{k + "_s": v for k, v in out.items()},
             "pass": ok}  # fmt: skip
 
