@@ -86,10 +86,7 @@ def test_merge_reports_conflicts_with_files_and_lines(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     got = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r[0] for r in got[1:]] == [r["checkin_id"] for r in rows] and got[2][7] == ""
-    assert (
-        yizhan(tmp_path, "merge", "a.csv", "-o", "a.csv").stderr
-        == "a.csv: the output must not be one of the input files\n"
-    )
+    assert yizhan(tmp_path, "merge", "a.csv", "-o", "a.csv").stderr == "a.csv: the output must not be one of the input files\n"
 
 
 def test_hub_import_token_and_report(tmp_path: Path) -> None:
@@ -115,9 +112,7 @@ def test_hub_import_token_and_report(tmp_path: Path) -> None:
     assert result.returncode == 0 and len(token) >= 40 and HubDB(db).token_station(token) == STATION
     assert token not in (tmp_path / "hub-data" / "hub.sqlite").read_bytes().decode("latin-1")  # only its hash
     result = yizhan(tmp_path, "report", "--db", db, "--out", "build/report", "--stations", str(ROOT / "stations"))
-    assert result.returncode == 0 and result.stdout.startswith(
-        "Report of 30 check-ins written to build/report/index.html"
-    )
+    assert result.returncode == 0 and result.stdout.startswith("Report of 30 check-ins written to build/report/index.html")
     html = (tmp_path / "build" / "report" / "index.html").read_text()
     soup = BeautifulSoup(html, "html.parser")
     assert "共 30 人次签到" in soup.get_text() and len(soup.find_all("svg")) == 5

@@ -99,9 +99,7 @@ def test_uploader_killed_mid_batch_then_resumed(setup: tuple, tmp_path: Path) ->
         status, out, err = run_upload(kdir, port, token)
         assert status == 0, err
         # the rows of the killed batch may have landed: they come back as "already there", never twice
-        m = re.fullmatch(
-            r"Sent ([\d,]+): ([\d,]+) created, ([\d,]+) already there, 0 conflict, 0 invalid; 0 pending.\n", out
-        )
+        m = re.fullmatch(r"Sent ([\d,]+): ([\d,]+) created, ([\d,]+) already there, 0 conflict, 0 invalid; 0 pending.\n", out)
         assert m, out
         sent, created, again = (int(g.replace(",", "")) for g in m.groups())
         assert sent == N - before and created + again == sent and again <= 100  # at most the one batch in flight

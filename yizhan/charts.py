@@ -42,9 +42,7 @@ def line_chart(points: list[tuple[str, int]], title: str) -> str:
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#b71c1c" stroke-width="2"/>')
     if n <= 60:
-        parts += [
-            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="#b71c1c"/>' for i, (_, v) in enumerate(points)
-        ]
+        parts += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="#b71c1c"/>' for i, (_, v) in enumerate(points)]
     ticks = sorted({0, n - 1, *range(0, n, max(1, n // 6))})
     for i in ticks:
         if i < n and (i == n - 1 or n - 1 - i >= max(1, n // 12)):

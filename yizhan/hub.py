@@ -120,9 +120,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
                 recent = [t for t in failures.get(addr, []) if now - t < LOCKOUT_SECONDS]
                 failures[addr] = recent
             if len(recent) >= LOCKOUT_AFTER:
-                return bottle.HTTPResponse(
-                    "密码错误次数过多，请 5 分钟后再试。", 429, {"Retry-After": str(LOCKOUT_SECONDS)}
-                )
+                return bottle.HTTPResponse("密码错误次数过多，请 5 分钟后再试。", 429, {"Retry-After": str(LOCKOUT_SECONDS)})
             if not db.has_admin_password():
                 return bottle.HTTPResponse("管理密码尚未设置：在服务器上运行 yizhan hub admin-password。", 403)
             password = _basic_password(bottle.request.get_header("Authorization", ""))
@@ -130,9 +128,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
                 if password is not None:
                     with lock:
                         failures.setdefault(addr, []).append(now)
-                return bottle.HTTPResponse(
-                    "需要管理密码。", 401, {"WWW-Authenticate": 'Basic realm="yizhan hub", charset="UTF-8"'}
-                )
+                return bottle.HTTPResponse("需要管理密码。", 401, {"WWW-Authenticate": 'Basic realm="yizhan hub", charset="UTF-8"'})
             return view(*args, **kwargs)
 
         return wrapped

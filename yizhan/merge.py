@@ -45,8 +45,7 @@ def merge(inputs: list[Path], output: Path) -> MergeResult:
             else:
                 cols = ", ".join(differing(first[0], row))
                 result.conflicts.append(
-                    f"{where}: checkin_id {row['checkin_id']} conflicts with {first[1]} (differs in {cols}); "
-                    f"kept the row of {first[1]}"
+                    f"{where}: checkin_id {row['checkin_id']} conflicts with {first[1]} (differs in {cols}); kept the row of {first[1]}"
                 )
     result.rows = write_csv(output, (r for r, _ in seen.values()))
     return result

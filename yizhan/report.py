@@ -62,12 +62,10 @@ def summarise(db: HubDB, network: Network | None, quiet_days: int = 30, today: d
     per_purpose = sorted(purposes.items(), key=lambda kv: -kv[1])
     per_source = sorted(sources.items(), key=lambda kv: -kv[1])
     per_station = {
-        sid: (int(n), last)
-        for sid, n, last in db.query(f"SELECT station_id, count(*), max({day}) FROM checkins GROUP BY station_id")
+        sid: (int(n), last) for sid, n, last in db.query(f"SELECT station_id, count(*), max({day}) FROM checkins GROUP BY station_id")
     }
     latest = db.query(
-        "SELECT checked_in_at, station_id, name, phone, purpose, source FROM checkins "
-        "ORDER BY checked_in_at DESC, checkin_id LIMIT 20"
+        "SELECT checked_in_at, station_id, name, phone, purpose, source FROM checkins ORDER BY checked_in_at DESC, checkin_id LIMIT 20"
     )
     names = {}
     if network is not None:

@@ -94,9 +94,7 @@ def read_rows(path: Path, complete_only: bool = False) -> Iterator[tuple[int, Ro
     if header is None:
         return
     if tuple(header) != COLUMNS:
-        raise YizhanError(
-            f"{path}:1:1: expected the check-in header {','.join(COLUMNS)}, found {','.join(header)[:200]}"
-        )
+        raise YizhanError(f"{path}:1:1: expected the check-in header {','.join(COLUMNS)}, found {','.join(header)[:200]}")
     for fields in reader:
         if not fields:
             continue

@@ -84,9 +84,7 @@ def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[st
         if err.code >= 500 or err.code == 429:
             raise Retryable(f"the hub answered {err.code} {message}".strip()) from None
         if err.code in (401, 403):
-            raise YizhanError(
-                f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent"
-            )
+            raise YizhanError(f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent")
         raise YizhanError(f"the hub refused a batch ({err.code}): {message or err.reason}")
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as err:
         reason = getattr(err, "reason", None) or err
