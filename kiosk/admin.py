@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bottle import Bottle, HTTPResponse, request, response
 
-from yizhan.records import confirmed_ids
+from yizhan.records import confirmed_ids, last_upload
+from yizhan.upload_now import load_config, start_upload, upload_note
 
 from . import form
 from .app import Place, go, message_page, page, read_form, secure_headers
@@ -127,7 +128,8 @@ def install_admin(
                   for r in reversed(all_rows[-LATEST:])]  # fmt: skip
         pending = sum(1 for r in all_rows if r["checkin_id"] not in done)
         return page("admin", place=place, csrf=csrf, today=today.isoformat(), count=count, total=len(all_rows),
-                    pending=pending, chart=hourly_chart(per_hour), latest=latest)  # fmt: skip
+                    pending=pending, chart=hourly_chart(per_hour), latest=latest, uploaded=last_upload(data_dir),
+                    upload_note=upload_note(data_dir), can_upload=load_config(data_dir) is not None)  # fmt: skip
 
     @app.post("/admin/login")
     def _login() -> str:
@@ -148,6 +150,15 @@ def install_admin(
             return login_page(403, f"密码不对，还可以再试 {left} 次。")
         lock.succeeded()
         response.set_cookie(SESSION_COOKIE, live.new(), **COOKIE)
+        go("/admin")
+
+    @app.post("/admin/upload")
+    def _upload_now() -> str:
+        fields = read_form(4096)
+        csrf = session_csrf()
+        if csrf is None or not hmac.compare_digest(csrf.encode(), fields.get("csrf", "").encode()):
+            return message_page(403, "请求无效", "请回到管理页面再试。")
+        start_upload(data_dir)  # in a thread; the page shows how it went
         go("/admin")
 
     @app.post("/admin/logout")

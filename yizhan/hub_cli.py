@@ -134,18 +134,27 @@ def import_(files: tuple[str, ...], db_url: str | None) -> None:
 
 @click.command()
 @click.option("--data-dir", required=True, metavar="DIR", help="The kiosk's data dir (holding checkins.csv).")
-@click.option("--hub", "hub_url", required=True, metavar="URL", help="The hub's base URL, e.g. http://hub:8090")
-@click.option("--token", required=True, envvar="YIZHAN_UPLOAD_TOKEN", help="This station's upload token.")
+@click.option("--hub", "hub_url", metavar="URL", help="The hub's base URL, e.g. http://hub:8090 (default: as saved).")
+@click.option("--token", envvar="YIZHAN_UPLOAD_TOKEN", help="This station's upload token (default: as saved).")
+@click.option("--save", is_flag=True, help="Remember --hub and --token in DIR/upload.json (0600) for the admin page's button.")
 @click.option("--every", metavar="INTERVAL", help="Keep running: upload again every INTERVAL (30s, 5m, 1h).")
 @click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 5000), help="Rows per request.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for one answer.")
 @click.option("--give-up-after", default=600.0, show_default=True, type=float, help="Seconds of retrying.")
-def upload(data_dir: str, hub_url: str, token: str, every: str | None, batch: int, timeout: float,
-           give_up_after: float) -> None:  # fmt: skip
+def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, every: str | None, batch: int,
+           timeout: float, give_up_after: float) -> None:  # fmt: skip
     """Send the check-ins the hub has not confirmed yet; safe to stop and run again at any time."""
     from .upload import parse_every
     from .upload import upload as run_upload
+    from .upload_now import load_config, save_config
 
+    saved = load_config(Path(data_dir)) or {}
+    hub_url, token = hub_url or saved.get("hub"), token or saved.get("token")
+    if not hub_url or not token:
+        _fail(YizhanError(f"{data_dir}: give --hub and --token (or save them once with --save)"))
+        return
+    if save:
+        save_config(Path(data_dir), hub_url, token)
     try:
         interval = parse_every(every) if every else None
     except YizhanError as err:

@@ -8,11 +8,19 @@
     <div>今日（{{today}}）登记<strong id="today-count">{{count}}</strong></div>
     <div>全部记录<strong id="total-count">{{total}}</strong></div>
     <div>尚未上传<strong id="pending-count">{{pending}}</strong></div>
+    <div>上次成功上传<strong id="last-upload">{{uploaded['at'][:16].replace('T', ' ') if uploaded else '从未'}}</strong></div>
   </div>
+% if upload_note:
+  <p class="note" id="upload-note">{{upload_note}}</p>
+% end
   <h1>今日每小时登记人数</h1>
   {{!chart}}
   <div class="row">
     <a class="button" href="/admin/checkins.csv" download>下载登记表（CSV）</a>
+    <form class="inline" method="post" action="/admin/upload">
+      <input type="hidden" name="csrf" value="{{csrf}}">
+      <button type="submit" class="button" id="upload-now"{{!'' if can_upload else ' title="尚未设置上传地址"'}}>立即上传</button>
+    </form>
     <form class="inline" method="post" action="/admin/logout">
       <input type="hidden" name="csrf" value="{{csrf}}">
       <button type="submit" class="button secondary">退出管理</button>
