@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote, unquote_to_bytes
 
 from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file, template
 
@@ -96,13 +96,15 @@ def read_form(max_body: int) -> dict[str, str]:
     body = request.body.read(max_body + 1)
     if len(body) > max_body:
         raise HTTPError(413, "提交的内容太长")
-    try:
-        pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=50)
-    except ValueError:
-        raise HTTPError(400, "表单字段太多") from None
+    parts = body.split(b"&") if body else []
+    if len(parts) > 50:
+        raise HTTPError(400, "表单字段太多")
     out: dict[str, str] = {}
-    for key, value in pairs:
-        out.setdefault(key, value)
+    for part in parts:
+        key, _, value = part.partition(b"=")
+        name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8", "replace")
+        if name not in out:
+            out[name] = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "replace")
     return out
 
 

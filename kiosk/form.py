@@ -32,7 +32,10 @@ MESSAGES = {
 def clean(text: str) -> str:
     """NFKC-normalised text with control and format characters gone, runs of spaces made one, trimmed."""
     text = unicodedata.normalize("NFKC", text[:MAX_TYPED])
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isprintable():  # only then can there be control (Cc) or format (Cf) characters: the slow path
+        text = "".join(
+            " " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf"
+        )
     return _SPACES.sub(" ", text).strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def create_server(app: Bottle, host: str, port: int, threads: int, max_body: int
     """A waitress server bound to host:port (port 0: any free one); YizhanError if the port is taken."""
     import waitress.server
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" under load is not news
     try:
         return waitress.server.create_server(
             app, host=host, port=port, threads=threads, backlog=1024, max_request_body_size=max_body,
