@@ -123,8 +123,8 @@ def render_html(s: Summary, export_href: str = "checkins.csv", stations_href: st
     parts = [
         (f"<h1>签到统计</h1><p>截至 {escape(s.today)}，共 <strong>{s.total:,}</strong> 人次签到，"
         f"{len(s.per_station):,} 个驿站有签到。</p>"),
-        (f'<p><a href="{escape(export_href)}">下载全部签到记录（CSV，Excel 可直接打开）</a> · '
-        f'<a href="{escape(stations_href)}">各驿站明细</a></p>'),
+        (f'<p><a href="{escape(export_href)}">下载全部签到记录（CSV，Excel 可直接打开）</a> · ' if export_href else "<p>")
+        + f'<a href="{escape(stations_href)}">各驿站明细</a></p>',
         "<h2>每日签到人次</h2>", line_chart(s.per_day, "每日签到人次"),
         "<h2>各市签到人次</h2>", bar_chart(list(by_city.items()), "各市签到人次"),
         _table(["城市", "人次"], [[c, n] for c, n in sorted(by_city.items(), key=lambda kv: -kv[1])], {1}),
@@ -192,7 +192,7 @@ def write_report(db: HubDB, network: Network | None, out: Path, quiet_days: int 
             f.writelines(chunks)
         os.replace(tmp, out / name)
 
-    write("index.html", [render_html(s)])
+    write("index.html", [render_html(s, "checkins.csv" if export else "")])
     write("stations.html", [render_stations(s)])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
