@@ -185,9 +185,7 @@ def main() -> int:
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
     raw = raw_rate(WORK / "raw.csv", args.seconds)
-    print(
-        f"raw append+fsync per row: {raw['rate']:.0f} rows/s (slowest 0.5 s: {raw['slowest_half_second_rate']:.0f}/s)"
-    )
+    print(f"raw append+fsync per row: {raw['rate']:.0f} rows/s (slowest 0.5 s: {raw['slowest_half_second_rate']:.0f}/s)")
     results = []
     for clients in (int(c) for c in args.clients.split(",")):
         data = WORK / f"c{clients}"

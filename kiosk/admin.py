@@ -45,9 +45,7 @@ class Sessions:
         """The CSRF token of a live session (extending it), or None."""
         now = time.monotonic()
         with self._lock:
-            self._items = (
-                {k: v for k, v in self._items.items() if v[0] > now} if len(self._items) > 100 else self._items
-            )
+            self._items = {k: v for k, v in self._items.items() if v[0] > now} if len(self._items) > 100 else self._items
             item = self._items.get(token or "")
             if item is None or item[0] <= now:
                 return None

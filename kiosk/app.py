@@ -124,9 +124,7 @@ def install_basics(app: Bottle, max_body: int) -> None:
 
     def _error(err: HTTPError) -> str:
         secure_headers()
-        title = {404: "没有这个页面", 413: "提交的内容太长", 429: "请稍后再试", 500: "出错了"}.get(
-            err.status_code, "请求有误"
-        )
+        title = {404: "没有这个页面", 413: "提交的内容太长", 429: "请稍后再试", 500: "出错了"}.get(err.status_code, "请求有误")
         text = err.body if isinstance(err.body, str) and not err.body.isascii() else ""  # our messages are Chinese
         if err.status_code == 404 and not text:
             text = "请检查网址，或扫描驿站海报上的二维码。"

@@ -96,9 +96,7 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
 @kiosk.command("set-pin")
 @click.option("--data-dir", metavar="DIR", help=DATA_HELP)
 @click.option("--station", metavar="ID", help="Use checkins/ID/ as the data dir.")
-@click.option(
-    "--pin-file", type=click.File("r"), help="Read the PIN from the first line of this file instead of asking."
-)
+@click.option("--pin-file", type=click.File("r"), help="Read the PIN from the first line of this file instead of asking.")
 @click.pass_context
 def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, pin_file: click.File | None) -> None:
     """Set the staff PIN (6-12 digits) for /admin; only a salted hash is stored (DIR/admin-pin.json, mode 0600)."""
@@ -135,9 +133,5 @@ def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str 
         return
     click.echo(
         f"Removed {result.removed} check-in(s) confirmed by the hub and older than {days} days; kept {result.kept}"
-        + (
-            f" ({result.unconfirmed_old} of them older but not confirmed by the hub yet)."
-            if result.unconfirmed_old
-            else "."
-        )
+        + (f" ({result.unconfirmed_old} of them older but not confirmed by the hub yet)." if result.unconfirmed_old else ".")
     )

@@ -33,9 +33,7 @@ def clean(text: str) -> str:
     """NFKC-normalised text with control and format characters gone, runs of spaces made one, trimmed."""
     text = unicodedata.normalize("NFKC", text[:MAX_TYPED])
     if not text.isprintable():  # only then can there be control (Cc) or format (Cf) characters: the slow path
-        text = "".join(
-            " " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf"
-        )
+        text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -67,9 +65,7 @@ def validate(form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     return values, errors
 
 
-def new_record(
-    values: Mapping[str, str], station_id: str, source: str, device_id: str, now: dt.datetime | None = None
-) -> dict[str, str]:
+def new_record(values: Mapping[str, str], station_id: str, source: str, device_id: str, now: dt.datetime | None = None) -> dict[str, str]:
     """A check-in record (every column of records.COLUMNS, plain values) with a fresh uuid and the time in China."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")

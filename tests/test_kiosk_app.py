@@ -66,9 +66,7 @@ def test_tablet_form(web: TestApp) -> None:
         "home_org",
         "note",
     ]
-    assert all(
-        i["autocomplete"] == "off" and i["value"] == "" for i in form.select("input[type=text], input[type=tel]")
-    )
+    assert all(i["autocomplete"] == "off" and i["value"] == "" for i in form.select("input[type=text], input[type=tel]"))
     assert [i["value"] for i in form.select("input[type=radio]")] == ["报到登记", "参加活动", "咨询办事", "其他"]
     assert form.select_one("input[checked]")["value"] == "报到登记"
     assert page.body["data-idle"] == "60"
@@ -197,12 +195,7 @@ def test_admin_login_csrf_and_lockout(web: TestApp, kiosk: Kiosk) -> None:
     secure(res)
     assert res.forms[0].action == "/admin/login" and res.forms[0]["csrf"].value
     cookie = res.headers["Set-Cookie"]
-    assert (
-        "yz_csrf=" in cookie
-        and "HttpOnly" in cookie
-        and "samesite=strict" in cookie.lower()
-        and "Path=/admin" in cookie
-    )
+    assert "yz_csrf=" in cookie and "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and "Path=/admin" in cookie
     page = soup(web.post("/admin/login", {"pin": PIN, "csrf": "forged"}, status=403))
     assert page.select_one("#pin-msg").text == "页面已过期，请重新输入密码。"
     for left in (4, 3, 2, 1):
@@ -225,9 +218,7 @@ def test_admin_dashboard_masks_phones_and_escapes_everything(web: TestApp, kiosk
             "note": "<img src=x onerror=alert(2)>",
         }
         kiosk.store.add(new_record(values, "test-station", "kiosk", "tab-1", today.replace(hour=hour)))
-    old = new_record(
-        {**FORM, "name": "张三", "phone": "13900000000"}, "test-station", "qr", "tab-1", today - dt.timedelta(days=3)
-    )
+    old = new_record({**FORM, "name": "张三", "phone": "13900000000"}, "test-station", "qr", "tab-1", today - dt.timedelta(days=3))
     kiosk.store.add(old)
     mark_confirmed(kiosk.data_dir, [old["checkin_id"]])
     res = login(web)
@@ -248,9 +239,7 @@ def test_admin_dashboard_masks_phones_and_escapes_everything(web: TestApp, kiosk
     secure(csv_res)
     assert csv_res.body == kiosk.store.path.read_bytes()
     assert csv_res.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert re.fullmatch(
-        r'attachment; filename="checkins-test-station-\d{8}\.csv"', csv_res.headers["Content-Disposition"]
-    )
+    assert re.fullmatch(r'attachment; filename="checkins-test-station-\d{8}\.csv"', csv_res.headers["Content-Disposition"])
     logout = page.select_one("form[action='/admin/logout']")
     web.post("/admin/logout", {"csrf": "forged"}, status=403)
     web.post("/admin/logout", {"csrf": logout.select_one("input[name=csrf]")["value"]}, status=303)

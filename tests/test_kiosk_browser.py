@@ -83,16 +83,12 @@ def row(kiosk: Kiosk, name: str) -> dict[str, str]:
     return r
 
 
-def test_tablet_check_in_thank_you_and_back_to_an_empty_form(
-    served: tuple[str, Kiosk], tablet: tuple[Page, list[str]]
-) -> None:
+def test_tablet_check_in_thank_you_and_back_to_an_empty_form(served: tuple[str, Kiosk], tablet: tuple[Page, list[str]]) -> None:
     base, kiosk = served
     page, requests = tablet
     page.goto(base + "/")
     check_layout(page)
-    assert page.evaluate(
-        "document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth"
-    )
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth")
     fill(page, "李四", "139 0000 1111")
     page.locator(".chip", has_text="参加活动").click()
     page.click("button[type=submit]")
@@ -113,9 +109,7 @@ def test_tablet_check_in_thank_you_and_back_to_an_empty_form(
     only_local(requests, base)
 
 
-def test_bad_phone_shows_its_message_and_keeps_the_rest(
-    served: tuple[str, Kiosk], tablet: tuple[Page, list[str]]
-) -> None:
+def test_bad_phone_shows_its_message_and_keeps_the_rest(served: tuple[str, Kiosk], tablet: tuple[Page, list[str]]) -> None:
     base, kiosk = served
     page, requests = tablet
     page.goto(base + "/")

@@ -79,10 +79,7 @@ def test_purge_command(tmp_path: Path) -> None:
     code, out = invoke("kiosk", "purge", "--older-than", "30", "--data-dir", str(data))
     assert (code, out) == (
         0,
-        (
-            "Removed 2 check-in(s) confirmed by the hub and older than 30 days; kept 2 "
-            "(1 of them older but not confirmed by the hub yet).\n"
-        ),
+        ("Removed 2 check-in(s) confirmed by the hub and older than 30 days; kept 2 (1 of them older but not confirmed by the hub yet).\n"),
     )
     assert read_rows(data / "checkins.csv") == rows[2:]
     assert invoke("kiosk", "purge", "--older-than", "30", "--data-dir", str(tmp_path / "none"))[0] == 1

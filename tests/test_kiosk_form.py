@@ -70,9 +70,7 @@ def test_new_record_has_every_column_in_china_time() -> None:
     assert (r["station_id"], r["source"], r["device_id"], r["name"]) == ("s1", "qr", "tab-1", "张三")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", r["checkin_id"])
     assert new_record(GOOD, "s1", "kiosk", "t")["checked_in_at"].endswith("+08:00")
-    assert dt.datetime.fromisoformat(
-        new_record(GOOD, "s1", "kiosk", "t")["checked_in_at"]
-    ).utcoffset() == CHINA.utcoffset(None)
+    assert dt.datetime.fromisoformat(new_record(GOOD, "s1", "kiosk", "t")["checked_in_at"]).utcoffset() == CHINA.utcoffset(None)
     with pytest.raises(ValueError):
         new_record(GOOD, "s1", "web", "t")
 

@@ -122,8 +122,7 @@ def recover(data_dir: Path) -> list[str]:
         return []
     if not data.startswith(HEADER):
         raise YizhanError(
-            f"{path}: not a yizhan check-in file (its first line is not the check-in header); "
-            "move it away or choose another --data-dir"
+            f"{path}: not a yizhan check-in file (its first line is not the check-in header); move it away or choose another --data-dir"
         )
     lines, tail = _lines(data)
     bad = [line for line in lines if parse_line(line) is None] + ([tail] if tail else [])
