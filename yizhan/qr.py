@@ -26,15 +26,20 @@ def is_alphanumeric(text: str) -> bool:
     return all(ch in ALPHANUMERIC for ch in text)
 
 
-def make_runs(text: str) -> tuple[int, str]:
-    """Encode text (error correction Q) and return (modules per side, "x y w h re" runs in module units, y up)."""
+def encode(text: str):  # type: ignore[no-untyped-def]
+    """The qrcode object for text: error correction Q; pure alphanumeric data as one explicit alphanumeric segment."""
     import qrcode
-    from qrcode.util import QRData
+    from qrcode.util import MODE_ALPHA_NUM, QRData
 
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
-    # Pure alphanumeric data gets one explicit alphanumeric segment; anything else lets qrcode split it.
-    code.add_data(QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM) if is_alphanumeric(text) else text)
+    code.add_data(QRData(text.encode("ascii"), mode=MODE_ALPHA_NUM) if is_alphanumeric(text) else text)
     code.make(fit=True)
+    return code
+
+
+def make_runs(text: str) -> tuple[int, str]:
+    """Encode text and return (modules per side, "x y w h re" runs in module units, y up)."""
+    code = encode(text)
     rows: list[list[bool]] = code.modules  # type: ignore[assignment]
     n = len(rows)
     out: list[str] = []
