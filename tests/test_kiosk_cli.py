@@ -169,3 +169,15 @@ def test_sigkill_under_load_loses_no_acknowledged_checkin(tmp_path: Path) -> Non
         time.sleep(0.1)  # let the reader thread take the last lines
         output += "".join(lines)
     assert "客" not in output and "139" not in output and "张三" not in output  # no personal data in any log
+
+
+def test_wsgi_module_for_other_servers(tmp_path: Path) -> None:
+    network(tmp_path / "stations")
+    code = "import kiosk.wsgi as w; print(sorted({r.rule for r in w.app.routes})); print(w.kiosk.store.path)"
+    env = {**ENV, "YIZHAN_STATION": "test-station", "YIZHAN_DEVICE_ID": "t9"}
+    result = subprocess.run([sys.executable, "-c", code], check=False, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "'/', '/Q/<code>'" in result.stdout and "'/admin'" in result.stdout
+    assert result.stdout.endswith(f"{tmp_path / 'checkins' / 'test-station' / 'checkins.csv'}\n")
+    result = subprocess.run([sys.executable, "-c", code], check=False, cwd=tmp_path, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 1 and "YizhanError: set YIZHAN_STATION to the id of the station this tablet serves" in result.stderr
