@@ -97,7 +97,7 @@ def prepare(n: int, reuse: bool) -> Path:
     (work / OWNED).write_text("made by bench/finder.py; deleted and remade on each run\n", encoding="utf-8")
     shutil.copy2(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "content", work / "content")
-    for cmd in (["demo-data", "--count", str(n), "--out", "stations"], ["build", "--stations", "stations", "--out", "out"]):
+    for cmd in (["demo-data", "--count", str(n), "--out", "stations"], ["build", "--no-posters", "--stations", "stations", "--out", "out"]):
         subprocess.run([sys.executable, "-m", "yizhan.cli", *cmd], cwd=work, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
                        check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     return site

@@ -259,7 +259,7 @@ def measure(n: int, reps: int) -> dict[str, Any]:
     print(f"   {n} stations generated in {prep['generate_s']:.1f} s; {prep['generated_files']} generated files", flush=True)
     out = work / "out"
     bare_dir, bare_site = work / "bare", prep["bare_site"]
-    yizhan_cmd = [sys.executable, "-m", "yizhan.cli", "build", "--stations", "stations", "--out", "out"]
+    yizhan_cmd = [sys.executable, "-m", "yizhan.cli", "build", "--no-posters", "--stations", "stations", "--out", "out"]  # posters: bench/posters.py
     bare_cmd = [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"]
     runs: dict[str, list[dict[str, float]]] = {"yizhan": [], "bare": []}
     for rep in range(reps):
