@@ -28,6 +28,8 @@ def _db(url: str | None) -> HubDB:
     """Open the hub database or exit with its message."""
     from .hubdb import HubDB
 
+    ctx = click.get_current_context(silent=True)
+    url = url or (ctx.find_object(str) if ctx is not None else None)
     try:
         return HubDB(url)
     except YizhanError as err:
@@ -58,6 +60,7 @@ def _network(stations: str | None) -> Network | None:
 def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: str | None, quiet_days: int) -> None:
     """Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."""
     if ctx.invoked_subcommand is not None:
+        ctx.obj = db_url  # `yizhan hub --db URL token add ...` means that database too
         return
     from .hub import make_hub, serve
     from .hubdb import describe
