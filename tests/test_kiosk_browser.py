@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -27,10 +28,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Kios
     """A kiosk on 127.0.0.1 (waitress in a thread); yields its base URL and the kiosk."""
     k = build_kiosk(PLACE, tmp_path_factory.mktemp("kiosk") / "data", FormConfig(device_id="tab-1"))
     server = create_server(k.app, "127.0.0.1", 0, 4, 16 * 1024)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # select() on the socket closed below
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", k
     server.close()
+    thread.join(5)
     k.store.close()
 
 
