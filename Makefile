@@ -35,7 +35,8 @@ bench: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/finder.py; finder=$$?; \
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/hub.py; hub=$$?; \
 	$(PYTHON) bench/kiosk.py; kiosk=$$?; \
-	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ]
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/posters.py; posters=$$?; \
+	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ] && [ $$posters = 0 ]
 
 clean:
 	rm -rf build/site build/.site-new-* build/bench
