@@ -68,7 +68,7 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
     config = FormConfig(device_id=device_id or default_device_id())
     try:
         k = build_kiosk(place, folder, config)
-        server = create_server(k.app, host, port, threads, config.max_body)
+        server = create_server(k.app, host, port, threads, 4 * config.max_body)  # the app answers 413 itself up to there
     except YizhanError as err:
         _fail(err)
         return

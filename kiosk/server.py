@@ -57,7 +57,7 @@ def build_kiosk(place: Place, data_dir: Path, config: FormConfig) -> Kiosk:
 
 
 def create_server(app: Bottle, host: str, port: int, threads: int, max_body: int):  # type: ignore[no-untyped-def]
-    """A waitress server bound to host:port (port 0: any free one); YizhanError if the port is taken."""
+    """A waitress server bound to host:port (port 0: any free one), refusing bodies over max_body; YizhanError if the port is taken."""
     import waitress.server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" under load is not news

@@ -162,7 +162,12 @@ def test_sigkill_under_load_loses_no_acknowledged_checkin(tmp_path: Path) -> Non
         assert all(by_name[n][0][0][:6].upper() == number for n, number in acked.items())
         conn = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=20)  # type: ignore[arg-type]
         conn.request("POST", "/", urlencode(FORM), {"Content-Type": "application/x-www-form-urlencoded"})
-        assert conn.getresponse().status == 303
+        res = conn.getresponse()
+        assert res.status == 303
+        res.read()
+        conn.request("POST", "/", urlencode({**FORM, "note": "x" * 20_000}), {"Content-Type": "application/x-www-form-urlencoded"})
+        res = conn.getresponse()
+        assert (res.status, res.getheader("X-Frame-Options")) == (413, "DENY")  # answered by the app, with its headers
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(30)
