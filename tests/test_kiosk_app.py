@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -245,3 +246,14 @@ def test_admin_dashboard_masks_phones_and_escapes_everything(web: TestApp, kiosk
     web.post("/admin/logout", {"csrf": logout.select_one("input[name=csrf]")["value"]}, status=303)
     web.get("/admin/checkins.csv", status=303)
     assert soup(web.get("/admin")).select_one("form.login")
+
+
+def test_formula_payloads_are_neutralised_in_the_file(web: TestApp, kiosk: Kiosk) -> None:
+    payload = {**FORM, "name": "=cmd|' /C calc'!A0", "home_org": "@SUM(1+1)*cmd|' /C calc'!A0", "note": "-2+3+cmd|' /C calc'!A0"}
+    web.post("/", payload, status=303)
+    line = kiosk.store.path.read_bytes().decode("utf-8").splitlines()[1]
+    cells = next(csv.reader([line]))
+    assert (cells[3], cells[5], cells[7]) == ("'=cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0")
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    [row] = kiosk.store.rows()  # readers get back exactly what was typed
+    assert (row["name"], row["home_org"], row["note"]) == (payload["name"], payload["home_org"], payload["note"])
