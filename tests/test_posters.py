@@ -165,29 +165,58 @@ def test_combined_pdfs_per_city_and_for_everything(project: Path, tmp_path: Path
     assert decode(out / "all.pdf", tmp_path) == [EXPECTED[i] for i in ("nj-center", "test-center", "test-station", "test-window")]
     rows = fonts(out / "all.pdf")
     assert len(rows) == 1 and rows[0][3] == "yes"  # 4 pages, one embedded font subset shared by all of them
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out / "all.pdf", strict=True).pages) == 4
+    assert "测试市流动党员服务中心" in tool("pdftotext", out / "all.pdf", "-")
     per_page = (out / "all.pdf").stat().st_size / 4
     assert per_page < min((out / "s" / f"{i}.pdf").stat().st_size for i in IDS)
 
 
-def test_rare_character_is_drawn_from_a_real_glyph(project: Path) -> None:
+def glyph_of(pdf: Path, char: str) -> tuple[int, int]:
+    """(contours, points) of the embedded glyph the first page draws `char` with, found via the ToUnicode maps."""
     from fontTools.ttLib import TTFont
     from pypdf import PdfReader
 
-    pdf = project / "build/posters/s/test-window.pdf"
-    assert RARE in tool("pdftotext", pdf, "-")
-    (font,) = PdfReader(pdf).pages[0]["/Resources"]["/Font"].values()
-    font = font.get_object()
-    cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-    codes = [int(c, 16) for c, u in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>", cmap) if int(u, 16) == ord(RARE)]
-    assert len(codes) == 1, cmap
-    data = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
-    tt = TTFont(io.BytesIO(data))
-    glyph_name = tt["cmap"].getcmap(1, 0).cmap[codes[0]]  # reportlab's subsets map codes 0-255 (Mac Roman table)
-    assert glyph_name != ".notdef" and tt.getGlyphID(glyph_name) != 0
-    glyph = tt["glyf"][glyph_name]
-    assert glyph.numberOfContours != 0  # real outlines, not an empty or missing glyph
-    notdef = tt["glyf"][".notdef"]
-    assert glyph.getCoordinates(tt["glyf"])[0] != notdef.getCoordinates(tt["glyf"])[0]
+    for font in PdfReader(pdf, strict=True).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        want = char.encode("utf-16-be").hex()
+        codes = [int(c, 16) for c, u in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4,8})>", cmap) if u.lower() == want]
+        if not codes:
+            continue
+        tt = TTFont(io.BytesIO(font["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+        name = tt["cmap"].getcmap(1, 0).cmap[codes[0]]  # both writers' subsets map codes 0-255 (Mac Roman table)
+        assert name != ".notdef" and tt.getGlyphID(name) != 0, name
+        glyf = tt["glyf"]
+        assert glyf[name].getCoordinates(glyf)[0] != glyf[".notdef"].getCoordinates(glyf)[0]
+        return glyf[name].numberOfContours, len(glyf[name].getCoordinates(glyf)[0])
+    raise AssertionError(f"{char} not in any ToUnicode map of {pdf}")
+
+
+def test_rare_character_is_drawn_from_a_real_glyph(project: Path) -> None:
+    station = project / "build/posters/s/test-window.pdf"
+    city = project / "build/posters/city/wuxi.pdf"
+    for pdf in (station, city):
+        assert RARE in tool("pdftotext", pdf, "-")
+    contours, points = glyph_of(station, RARE)
+    assert contours > 0 and points > 20  # real outlines, not an empty or missing glyph
+    assert glyph_of(city, RARE) == (contours, points)  # the combined PDF embeds the same outline
+
+
+def test_layout_prints_no_character_outside_the_static_table() -> None:
+    import ast
+
+    import yizhan.poster_layout as layout_module
+    from yizhan.poster_pdf import ASCII, STATIC_TEXT
+
+    tree = ast.parse(Path(layout_module.__file__).read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module))
+                  and n.body and isinstance(n.body[0], ast.Expr)}  # fmt: skip
+    printed = {ch for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+               for ch in n.value}  # fmt: skip
+    assert "扫" in printed and "…" in printed
+    assert {ch for ch in printed if ch not in ASCII and not ch.isspace()} - set(STATIC_TEXT) == set()
 
 
 def test_second_run_comes_from_the_cache(project: Path) -> None:

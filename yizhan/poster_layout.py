@@ -45,6 +45,14 @@ class PosterContent:
         text = json.dumps([LAYOUT_VERSION, font, asdict(self)], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
+    def strings(self) -> Iterator[str]:
+        """Every text the poster may print (its characters go into the combined PDFs' character table)."""
+        for value in asdict(self).values():
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, (tuple, list)):
+                yield from (x for item in value for x in item)
+
     def texts(self) -> Iterator[tuple[str, str]]:
         """(field, text) of everything printed in the CJK font, for the missing-glyph check."""
         yield "name", self.name

@@ -19,6 +19,7 @@ from .fonts import PosterFont
 from .markup import unique_slugs
 from .model import Network
 from .poster_layout import LAYOUT_VERSION, H, PosterContent, W, draw, layout
+from .poster_pdf import ASCII, STATIC_TEXT, CharTable, page_stream, write_combined, write_page
 
 MANIFEST = "posters.json"  # marks the folder as made by `yizhan posters` and lists what it made
 PARALLEL_MIN = 64  # fewer posters than this are drawn in-process (a pool costs more than it saves)
@@ -60,6 +61,7 @@ class PosterStore:
         self.font = font
         self.cache = out / ".cache"
         self.manifest_path = out / MANIFEST
+        self.table = CharTable(self.cache / "chars.json", font.fingerprint)
         if out.exists() and not self.manifest_path.exists() and any(out.iterdir()):
             raise YizhanError(f"{out} exists and was not made by yizhan posters: refusing to write into it (choose another --out)")
         try:
@@ -67,12 +69,16 @@ class PosterStore:
         except (OSError, ValueError):
             self.manifest = {}
 
-    def page(self, key: str, ext: str) -> Path:
-        """Where a cached poster's display list (.json) or one-page PDF (.pdf) lives."""
-        return self.cache / "pages" / key[:2] / f"{key}.{ext}"
+    def pdf(self, key: str) -> Path:
+        """The cached one-page PDF of a poster (also linked as s/<id>.pdf)."""
+        return self.cache / "pages" / key[:2] / f"{key}.pdf"
+
+    def stream(self, key: str) -> Path:
+        """The cached page stream of a poster, in the encoding of the current character table."""
+        return self.cache / "pages" / key[:2] / f"{key}-{self.table.id}.page"
 
     def cached(self, key: str) -> bool:
-        return self.page(key, "json").exists() and self.page(key, "pdf").exists()
+        return self.pdf(key).exists() and self.stream(key).exists()
 
 
 def _replace(tmp: Path, final: Path) -> None:
@@ -92,54 +98,40 @@ def _canvas(path: Path, title: str):  # type: ignore[no-untyped-def]
     from .fonts import FONT_NAME
 
     rl_config.useA85 = 0  # binary Flate streams: a quarter smaller, and no ASCII85 pass over every page
-
     c = Canvas(str(path), pagesize=(W, H), pageCompression=1, invariant=1, initialFontName=FONT_NAME, initialFontSize=12)
     c.setTitle(title)
     c.setCreator("yizhan posters")
     return c
 
 
-def render(p: PosterContent, key: str, store_cache: Path) -> None:
-    """Lay out one poster and write its display list and its one-page PDF into the cache."""
-    ops = layout(p, store_cache / "qr")
-    base = store_cache / "pages" / key[:2]
-    js, pdf = base / f"{key}.json", base / f"{key}.pdf"
+_TABLE: tuple[dict[str, int], str] = ({}, "")  # the character table's index and id, in pool workers
+
+
+def render(p: PosterContent, key: str, cache: Path, index: dict[str, int], table_id: str) -> None:
+    """Lay out one poster; cache its one-page PDF (drawn by reportlab) and its page stream for combined PDFs."""
+    ops = layout(p, cache / "qr")
+    base = cache / "pages" / key[:2]
+    pdf = base / f"{key}.pdf"
     tmp = _tmp(pdf)
     c = _canvas(tmp, p.name)
     draw(c, ops)
     c.save()
-    tmp_js = _tmp(js)
-    tmp_js.write_text(json.dumps(ops, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    _replace(tmp_js, js)
+    stream, used = page_stream(ops, index)
+    write_page(base / f"{key}-{table_id}.page", stream, used)
     _replace(tmp, pdf)
 
 
 def _render_chunk(args: tuple[list[tuple[PosterContent, str]], str]) -> int:
     jobs, cache = args
     for p, key in jobs:
-        render(p, key, Path(cache))
+        render(p, key, Path(cache), *_TABLE)
     return len(jobs)
 
 
-def combine(keys: list[str], cache: str, target: str, title: str) -> int:
-    """Replay cached display lists into one PDF (the font is embedded once, as subsets shared by all pages)."""
-    final = Path(target)
-    tmp = _tmp(final)
-    c = _canvas(tmp, title)
-    for key in keys:
-        ops = json.loads((Path(cache) / "pages" / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
-        draw(c, ops)
-    c.save()
-    _replace(tmp, final)
-    return len(keys)
-
-
-def _combine_job(args: tuple[list[str], str, str, str]) -> int:
-    return combine(*args)
-
-
-def _init_worker(font: PosterFont) -> None:
+def _init_worker(font: PosterFont, index: dict[str, int], table_id: str) -> None:
+    global _TABLE
     font.register()
+    _TABLE = (index, table_id)
 
 
 def _chunks(items: list[tuple[PosterContent, str]], size: int) -> Iterator[list[tuple[PosterContent, str]]]:
@@ -192,6 +184,7 @@ def make_posters(
         chosen.update(s.id for d in cities[city].values() for s in d)
     ids = [sid for sid in network.stations if full or sid in chosen]
     keys = {sid: contents[sid].key(font.fingerprint) for sid in ids}
+    store.table.extend([ASCII, STATIC_TEXT, *(text for sid in ids for text in contents[sid].strings())])
     todo = [(contents[sid], keys[sid]) for sid in ids if not store.cached(keys[sid])]
     result = PosterResult(out, font, stations=len(ids), drawn=len(todo))
     files = city_files(network)
@@ -205,35 +198,34 @@ def make_posters(
     old_groups = {g["file"]: g["key"] for g in [*old.get("cities", {}).values(), *([old["all"]] if old.get("all") else [])]}
     stale = [g for g in groups if old_groups.get(g[1]) != _group_key(g[2]) or not (out / g[1]).exists()]
     stale.sort(key=lambda g: -len(g[2]))
-    cache = str(store.cache)
-    work = len(todo) + sum(len(g[2]) for g in stale)
     procs = jobs or os.cpu_count() or 1
-    parallel = procs > 1 and work >= PARALLEL_MIN
-    combine_args = [(g[2], cache, str(out / g[1]), f"{g[0]}驿站海报" if g[1] != "all.pdf" else "全部驿站海报") for g in stale]
-    with progress(work) if progress else contextlib.nullcontext() as bar:
-        _run(todo, combine_args, cache, store, parallel, procs, font, bar.update if bar else (lambda n: None))
+    parallel = procs > 1 and len(todo) >= PARALLEL_MIN
+    with progress(len(todo) + len(stale)) if progress else contextlib.nullcontext() as bar:
+        step = bar.update if bar else (lambda n: None)
+        _draw(todo, store, parallel, procs, font, step)
+        for label, file, gkeys in stale:  # byte assembly of cached pages: no drawing, so no pool needed
+            title = "全部驿站海报" if file == "all.pdf" else f"{label}驿站海报"
+            write_combined(out / file, [store.stream(k) for k in gkeys], store.table.chars, title)
+            step(1)
     for sid in ids:
-        _link(store.page(keys[sid], "pdf"), out / "s" / f"{sid}.pdf")
+        _link(store.pdf(keys[sid]), out / "s" / f"{sid}.pdf")
     result.combined = [g[1] for g in groups]
     _write_manifest(store, network, ids, keys, groups, full)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _run(todo, combine_args, cache: str, store: PosterStore, parallel: bool, procs: int, font: PosterFont, step) -> None:  # type: ignore[no-untyped-def]
-    """Draw the posters that are not cached, then assemble the combined PDFs (in a process pool if parallel)."""
+def _draw(todo: list[tuple[PosterContent, str]], store: PosterStore, parallel: bool, procs: int, font: PosterFont, step) -> None:  # type: ignore[no-untyped-def]
+    """Draw the posters that are not cached (in a process pool over chunks when parallel)."""
+    table = (store.table.index, store.table.id)
     if not parallel:
         for p, key in todo:
-            render(p, key, store.cache)
+            render(p, key, store.cache, *table)
             step(1)
-        for args in combine_args:
-            step(combine(*args))
         return
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(min(procs, os.cpu_count() or procs), initializer=_init_worker, initargs=(font,)) as pool:
-        for n in pool.imap_unordered(_render_chunk, [(c, cache) for c in _chunks(todo, CHUNK)]):
-            step(n)
-        for n in pool.imap_unordered(_combine_job, combine_args):
+    with ctx.Pool(min(procs, os.cpu_count() or procs), initializer=_init_worker, initargs=(font, *table)) as pool:
+        for n in pool.imap_unordered(_render_chunk, [(c, str(store.cache)) for c in _chunks(todo, CHUNK)]):
             step(n)
 
 
@@ -268,11 +260,15 @@ def _write_manifest(store: PosterStore, network: Network, ids: list[str], keys: 
 
 
 def _prune_cache(store: PosterStore, keep: set[str]) -> None:
-    """Delete cached pages that no current station uses (only files this command wrote: <key>.json/.pdf)."""
+    """Delete cached pages no current station uses, or in an old table's encoding (only names this command writes)."""
     pages = store.cache / "pages"
     if not pages.is_dir():
         return
     for sub in pages.iterdir():
-        for f in sub.glob("*.*"):
-            if f.suffix in (".json", ".pdf") and len(f.stem) == 32 and f.stem not in keep:
+        for f in sub.iterdir():
+            key, _, table = f.stem.partition("-")
+            if len(key) != 32:
+                continue
+            stale = key not in keep or (f.suffix == ".page" and table != store.table.id)
+            if stale and f.suffix in (".pdf", ".page"):
                 f.unlink(missing_ok=True)
