@@ -174,10 +174,6 @@ def test_index_boxes_and_levels_bound_each_chunk() -> None:
         lats, lons = [rows["pos"][i][0] for i in part], [rows["pos"][i][1] for i in part]
         assert [v / finder.SCALE for v in ix["box"][4 * k : 4 * k + 4]] == [min(lats), min(lons), max(lats), max(lons)]
         assert ix["lvm"][k] == sum({1 << rows["lv"][i] for i in part})
-    liangxi = [i for i in range(ix["n"]) if ix["districts"][ix["towns"][rows["r"][i]][0]][1] == "梁溪区"]
-    d = ix["districts"].index([1, "梁溪区"])
-    mean = (sum(rows["pos"][i][0] for i in liangxi) / len(liangxi), sum(rows["pos"][i][1] for i in liangxi) / len(liangxi))
-    assert ix["dc"][2 * d : 2 * d + 2] == [round(mean[0] * finder.SCALE), round(mean[1] * finder.SCALE)]
 
 
 def test_stations_follow_a_space_filling_curve() -> None:
@@ -218,11 +214,13 @@ def test_finder_page_markdown() -> None:
     index = finder.finder_data(demo_network(), HOLIDAYS).index
     page = finder.finder_page(index)
     assert page.startswith("---\ntitle: 查找驿站\ntemplate: yizhan-finder.html\nsearch:\n  exclude: true\n---\n\n# 查找驿站\n")
-    assert 'data-dir="assets/yizhan/" data-base="" data-station="s/{id}.html"' in page
+    assert 'data-base="" data-station="s/{id}.html"' in page
     m = re.search(r"<script>\nwindow\.yizhanFinderIndex=(.*);\n</script>", page)
-    assert m and json.loads(m[1]) == index
+    boot = re.search(r"\nyizhanBoot\((.*)\);\n</script>", page)
+    assert m and boot and page.index("yizhanBoot(") < page.index('<div id="yz-finder"') < page.index("yizhanFinderIndex=")
+    assert json.loads(m[1]) | json.loads(boot[1]) == index | {"dir": "assets/yizhan/"}
     folders = finder.finder_page(index, use_directory_urls=True)  # the page is finder/index.html then
-    assert 'data-dir="../assets/yizhan/" data-base="../" data-station="s/{id}/"' in folders
+    assert 'data-base="../" data-station="s/{id}/"' in folders and '"dir":"../assets/yizhan/"' in folders
     for label in ["全部", *LEVEL_ZH]:
         assert f">{label}</button>" in page
     assert "<!-- yizhan:cities -->" in page  # the plugin lists the cities there (the no-JavaScript way)
@@ -315,7 +313,7 @@ def search(page: Any, text: str) -> tuple[str, list[str]]:
     """Type into the search box; the count line and the result ids."""
     page.fill("#yz-q", text)
     page.wait_for_function("document.getElementById('yz-finder').getAttribute('data-loaded') === 'all' && "
-                           "/^(找到|没有找到)/.test(document.getElementById('yz-count').textContent)")  # fmt: skip
+                           "/^(找到|没有找到)[^加]*$/.test(document.getElementById('yz-count').textContent)")  # fmt: skip
     return page.inner_text("#yz-count"), result_ids(page)
 
 
@@ -465,8 +463,13 @@ def test_data_text_is_never_markup(server: str, open_page: Callable[..., Any]) -
     evil = '<img src=x onerror="window.pwned=1">'
 
     def poison(route: Any) -> None:
-        body = route.fetch().text().replace("梁溪区崇安寺街道流动党员服务驿站", json.dumps(evil + "驿站")[1:-1])
-        route.fulfill(body=body, content_type="application/javascript")
+        from playwright.sync_api import Error
+
+        try:
+            body = route.fetch().text().replace("梁溪区崇安寺街道流动党员服务驿站", json.dumps(evil + "驿站")[1:-1])
+            route.fulfill(body=body, content_type="application/javascript")
+        except Error:  # the page went on loading chunks in the background; the test closed it meanwhile
+            pass
 
     page = open_page("about:blank", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]}, permissions=["geolocation"])
     page.route("**/assets/yizhan/finder-c*.js", poison)

@@ -128,15 +128,6 @@ def _scaled(value: float) -> int:
     return round(value * SCALE)
 
 
-def _centres(groups: dict[int, list[Station]], n: int) -> list[int]:
-    """Mean positions of station groups, flattened [lat, lon, lat, lon, …] in 1e-5 degree."""
-    out = [0] * (2 * n)
-    for k, members in groups.items():
-        out[2 * k] = _scaled(sum(s.lat for s in members) / len(members))
-        out[2 * k + 1] = _scaled(sum(s.lon for s in members) / len(members))
-    return out
-
-
 class _Tables:
     """Lookup tables shared by the index and the chunks: hours patterns, services."""
 
@@ -180,15 +171,9 @@ def _index(network: Network, stations: list[Station], tables: _Tables, holidays:
            files: list[str], more: str) -> dict[str, Any]:  # fmt: skip
     """The page's inline data: chunk files with their areas and levels, regions for the picker, shared tables."""
     cities, districts, towns, town_index = _regions(network)
-    by: dict[str, dict[int, list[Station]]] = {"t": {}, "d": {}, "c": {}}
     chunks_of: list[set[int]] = [set() for _ in towns]
     for i, s in enumerate(stations):
-        t = town_index[(s.region.city, s.region.district, s.region.town)]
-        d = towns[t][0]
-        by["t"].setdefault(t, []).append(s)
-        by["d"].setdefault(d, []).append(s)
-        by["c"].setdefault(districts[d][0], []).append(s)
-        chunks_of[t].add(i // size)
+        chunks_of[town_index[(s.region.city, s.region.district, s.region.town)]].add(i // size)
     parts = [stations[i : i + size] for i in range(0, len(stations), size)]
     return {
         "n": len(stations),
@@ -205,9 +190,6 @@ def _index(network: Network, stations: list[Station], tables: _Tables, holidays:
         "districts": districts,
         "towns": towns,
         "tk": [sorted(ks) for ks in chunks_of],
-        "tc": _centres(by["t"], len(towns)),
-        "dc": _centres(by["d"], len(districts)),
-        "cc": _centres(by["c"], len(cities)),
         "cpy": [pinyin_tokens(c) for c in cities],
         "dpy": [pinyin_tokens(d[1]) for d in districts],
         "tpy": [pinyin_tokens(t[1]) for t in towns],
@@ -262,6 +244,9 @@ def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
     css = "\n".join(line for line in (ASSETS / "finder.css").read_text(encoding="utf-8").splitlines() if line.strip())
+    first = ("files", "box", "lvm")  # what finder-boot.js needs to ask for the nearest chunks at once
+    boot = {key: index[key] for key in first} | {"dir": f"{base}{DIR}/"}
+    rest = {key: value for key, value in index.items() if key not in first}
     return f"""---
 title: 查找驿站
 template: {TEMPLATE}
@@ -275,7 +260,12 @@ search:
 {css}
 </style>
 
-<div id="yz-finder" class="yz-finder" data-dir="{base}{DIR}/" data-base="{base}" data-station="{station}">
+<script>
+{_script("finder-boot.js")}
+yizhanBoot({_inline_json(boot)});
+</script>
+
+<div id="yz-finder" class="yz-finder" data-base="{base}" data-station="{station}">
 <form class="yz-f-search" role="search" action="">
 <label class="yz-f-label" for="yz-q">搜索驿站名称、地址、拼音、服务或电话</label>
 <input id="yz-q" type="search" name="s" placeholder="如：崇安寺、liangxi、报到、8270" autocomplete="off" enterkeyhint="search">
@@ -297,7 +287,7 @@ search:
 <noscript><p>查找功能需要浏览器启用 JavaScript。您也可以按下方地区浏览，或查看服务热线。</p></noscript>
 
 <script>
-window.yizhanFinderIndex={_inline_json(index)};
+window.yizhanFinderIndex={_inline_json(rest)};
 </script>
 
 <script>

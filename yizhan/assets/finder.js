@@ -1,6 +1,7 @@
 /* yizhan station finder: the nearest stations, a manual region picker and instant search.
- * The page carries the index inline (window.yizhanFinderIndex, written by yizhan.finder): each chunk's file,
- * bounding box and levels, the regions with their centres and chunks, shared tables. Chunks are content-hashed
+ * finder-boot.js, at the top of the page, has asked for the position and the nearest chunks already; the page
+ * carries the index inline (window.yizhanFinderIndex, written by yizhan.finder): the regions with their chunks,
+ * shared tables. Chunks are content-hashed
  * script files that call window.yizhanFinder.load("c<k>", payload): plain <script> tags, not fetch(), so the
  * finder also works from file:// (a USB stick). A chunk is a run of stations along a Hilbert curve, so a compact
  * area: the nearest stations need the one or two chunks nearest to you; the search loads them all, nearest first,
@@ -14,8 +15,8 @@
   var LEVEL_KEYS = ["center", "station", "window", "point"];
   var MSG_MANUAL = "请手动选择所在地区，或在上方输入地名搜索。";
   var api = window.yizhanFinder = window.yizhanFinder || {};
-  var ix = null, root = null, ui = {}, dataDir = "", pageBase = "", stationPath = "s/{id}.html";
-  var chunks = [], loadedChunks = 0, more = null, moreAsked = false;
+  var ix = null, boot = null, root = null, ui = {}, pageBase = "", stationPath = "s/{id}.html";
+  var chunks = [], loadedChunks = 0, more = null, moreAsked = false, regionCache = {}, lastShow = 0;
   var lat = [], lon = [], lv = [], town = [], hourIdx = [], hay = [], nameEnd = [], hayVersion = 0, lastSearch = null;
   var regionPy = null, townDistrict = [], districtCity = [], slots = [], pending = false, background = false;
   var openMemo = {}, openAt = 0;
@@ -35,34 +36,22 @@
     schedule();
   };
 
-  /* Ask for chunk k (a <script> tag) unless it is here or on its way. */
-  function request(k) {
-    var c = chunks[k];
-    if (c.asked && !c.failed) return;
-    c.asked = true;
-    c.failed = false;
-    addScript(dataDir + ix.files[k], function () { c.failed = true; schedule(); });
-  }
-
-  function addScript(src, onerror) {
-    var s = document.createElement("script");
-    s.src = src;
-    s.async = true;
-    s.onerror = onerror;
-    document.head.appendChild(s);
-  }
+  function request(k) { boot.request(k); }
 
   function requestMore() {
     if (moreAsked) return;
     moreAsked = true;
-    addScript(dataDir + ix.more, function () { moreAsked = false; });
+    var s = document.createElement("script");
+    s.src = boot.data.dir + ix.more;
+    s.async = true;
+    s.onerror = function () { moreAsked = false; };
+    document.head.appendChild(s);
   }
 
   /* Every chunk, nearest to `ref` first (the search shows what it has found as they come). */
-  function requestAll(ref) {
-    var order = chunkOrder(ref, -1);
-    for (var i = 0; i < order.length; i++) request(order[i][1]);
-  }
+  function requestAll(ref) { boot.requestAll(ref); }
+
+  function chunkOrder(ref, level) { return boot.order(ref, level); }
 
   /* After the first screen, the rest arrives quietly (a couple at a time), so that search and offline use are ready. */
   function startBackground() {
@@ -72,9 +61,9 @@
     function step() {
       while (next < order.length && chunks[order[next][1]].data) next++;
       if (next >= order.length) { requestMore(); return; }
-      var k = order[next++][1], c = chunks[k];
-      if (!c.asked) request(k);
-      var wait = setInterval(function () { if (c.data || c.failed) { clearInterval(wait); step(); } }, 50);
+      var k = order[next++][1];
+      if (!boot.asked[k]) request(k);
+      var wait = setInterval(function () { if (chunks[k].data || boot.failed[k]) { clearInterval(wait); step(); } }, 50);
     }
     setTimeout(function () { step(); step(); }, 300);
   }
@@ -97,9 +86,19 @@
       lv[i] = p.lv.charCodeAt(j) - 48;
       town[i] = p.r[j];
       hourIdx[i] = p.hi[j];
-      buildHay(i, p, j);
     }
-    hayVersion++;
+  }
+
+  /* Search strings of the loaded chunks not indexed yet (built when a search first needs them). */
+  function indexChunks() {
+    var built = false;
+    for (var k = 0; k < chunks.length; k++) {
+      var c = chunks[k];
+      if (!c.data || c.indexed) continue;
+      for (var j = 0; j < c.data.id.length; j++) buildHay(k * ix.chunk + j, c.data, j);
+      c.indexed = built = true;
+    }
+    if (built) hayVersion++;
   }
 
   /* 'liang xi qu' → 'liangxiqu' SEP 'lxq'; a token starting with ~ is a non-Chinese run, kept whole. */
@@ -166,20 +165,6 @@
     return ref;
   }
 
-  /* [lower bound of near2 over the chunk's box, k] for chunks holding the level, nearest first (index order without ref). */
-  function chunkOrder(ref, level) {
-    var out = [], box = ix.box;
-    for (var k = 0; k < ix.files.length; k++) {
-      if (level >= 0 && !(ix.lvm[k] & (1 << level))) continue;
-      if (!ref) { out.push([k, k]); continue; }
-      var la = Math.min(Math.max(ref.lat, box[4 * k] / SCALE), box[4 * k + 2] / SCALE);
-      var lo = Math.min(Math.max(ref.lon, box[4 * k + 1] / SCALE), box[4 * k + 3] / SCALE);
-      out.push([flat2(ref, la, lo), k]);
-    }
-    out.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
-    return out;
-  }
-
   /* The `cap` items with the smallest keys; equal keys keep the order they were added in. */
   function Top(cap) { this.cap = cap; this.keys = []; this.items = []; this.total = 0; }
   Top.prototype.add = function (key, item) {
@@ -194,14 +179,22 @@
 
   function levelWord() { return state.level < 0 ? "驿站" : ix.levels[state.level]; }
 
-  function centre(list, k) { return {lat: list[2 * k] / SCALE, lon: list[2 * k + 1] / SCALE}; }
+  function regionName(r) { return r.t >= 0 ? ix.towns[r.t][1] : r.d >= 0 ? ix.districts[r.d][1] || "市本级" : ix.cities[r.c]; }
 
-  /* The centre and name of the picked region, or null. */
+  /* The centre (mean position of its stations) and name of the picked region, or null while its chunks are not all here. */
   function regionRef() {
-    var r = state.region;
+    var r = state.region, key, ks, n, i, a = 0, b = 0, m = 0;
     if (!r || r.c < 0) return null;
-    var ref = r.t >= 0 ? centre(ix.tc, r.t) : r.d >= 0 ? centre(ix.dc, r.d) : centre(ix.cc, r.c);
-    ref.name = r.t >= 0 ? ix.towns[r.t][1] : r.d >= 0 ? ix.districts[r.d][1] || "市本级" : ix.cities[r.c];
+    key = r.c + "/" + r.d + "/" + r.t;
+    if (!regionCache[key]) {
+      ks = regionChunks(r);
+      for (n = 0; n < ks.length; n++) if (!chunks[ks[n]].data) return null;
+      for (n = 0; n < ks.length; n++) {
+        for (i = ks[n] * ix.chunk; i < ks[n] * ix.chunk + chunks[ks[n]].data.id.length; i++) if (inRegion(r, i)) { a += lat[i]; b += lon[i]; m++; }
+      }
+      regionCache[key] = {lat: a / m, lon: b / m};
+    }
+    var ref = {lat: regionCache[key].lat, lon: regionCache[key].lon, name: regionName(r)};
     ref.label = "距" + ref.name + "中心 ";
     return withCos(ref);
   }
@@ -244,9 +237,10 @@
   }
 
   function regionView() {
-    var r = state.region, ref = regionRef(), top = new Top(state.limit), ks = regionChunks(r), missing = [], n, i;
+    var r = state.region, top = new Top(state.limit), ks = regionChunks(r), missing = [], n, i;
     for (n = 0; n < ks.length; n++) if (!chunks[ks[n]].data) missing.push(ks[n]);
-    if (missing.length) return {missing: missing, text: "正在加载" + ref.name + "的驿站…"};
+    if (missing.length) return {missing: missing, text: "正在加载" + regionName(r) + "的驿站…"};
+    var ref = regionRef();
     for (n = 0; n < ks.length; n++) {
       var k = ks[n];
       for (i = k * ix.chunk; i < k * ix.chunk + chunks[k].data.id.length; i++) {
@@ -280,6 +274,7 @@
     var norm = normalize(state.query), terms = parseTerms(norm), n = terms.length, i, j, k, p, ref = refPoint();
     var complete = loadedChunks === ix.files.length && !!more;
     if (!complete) requestAll(ref);
+    indexChunks();
     // Typing on: only the stations that matched the shorter query can match the longer one.
     var last = lastSearch && lastSearch.version === hayVersion && norm.indexOf(lastSearch.norm) === 0 ? lastSearch.matches : null;
     var count = last ? last.length : ix.n, matches = [], top = new Top(state.limit);
@@ -385,20 +380,23 @@
   function schedule() {
     if (pending) return;
     pending = true;
-    (window.requestAnimationFrame || setTimeout)(function () { pending = false; show(); });
+    // While a search is still loading, redraw at most every 300 ms (each redraw searches everything loaded so far).
+    var wait = state.query && loadedChunks < ix.files.length ? Math.max(0, lastShow + 300 - new Date().getTime()) : 0;
+    setTimeout(function () { (window.requestAnimationFrame || setTimeout)(function () { pending = false; show(); }); }, wait);
   }
 
   /* Draw the current view: search results, the picked region or the nearest stations. */
   function show() {
     var view = null;
+    lastShow = new Date().getTime();
     if (state.query) view = searchView();
     else if (state.mode === "region" && state.region && state.region.c >= 0) view = regionView();
     else if (state.pos) view = nearestView();
     if (!view) { blank(""); return; }
     if (view.missing) {
-      var broken = view.missing.filter(function (k) { return chunks[k].failed; });
+      var broken = view.missing.filter(function (k) { return boot.failed[k]; });
       if (broken.length) {  // say so; the next action asks again
-        for (var b = 0; b < broken.length; b++) chunks[broken[b]].asked = chunks[broken[b]].failed = false;
+        for (var b = 0; b < broken.length; b++) boot.asked[broken[b]] = boot.failed[broken[b]] = false;
         blank("驿站数据加载失败：请检查网络后刷新页面，或拨打服务热线 12371。");
         root.setAttribute("data-error", "load");
         return;
@@ -455,6 +453,7 @@
       settled = true;
       geoFailed(e && e.code);
     }
+    if (!byUser && boot.asking) { boot.then(ok, err); return; }  // the page's first question is already out
     try {
       geo.getCurrentPosition(ok, err, {enableHighAccuracy: false, timeout: GEO_TIMEOUT, maximumAge: 600000});
     } catch (e) {
@@ -538,14 +537,16 @@
   function init() {
     root = document.getElementById("yz-finder");
     ix = window.yizhanFinderIndex;
-    if (!root || !ix || root.getAttribute("data-ready")) return;
+    boot = window.yizhanFinderBoot;
+    if (!root || !ix || !boot || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "1");
     var ids = ["q", "status", "locate", "manual", "picker", "city", "district", "town", "place", "count", "results", "more"];
     for (var i = 0; i < ids.length; i++) ui[ids[i]] = document.getElementById("yz-" + ids[i]);
-    dataDir = root.getAttribute("data-dir") || "";
     pageBase = root.getAttribute("data-base") || "";
     stationPath = root.getAttribute("data-station") || stationPath;
+    ix.files = boot.data.files;
     decodeIndex();
+    boot.onfail = schedule;
     var chips = root.querySelectorAll(".yz-f-chip");
     for (i = 0; i < chips.length; i++) {
       on(chips[i], "click", function () {
@@ -573,6 +574,9 @@
       ui.q.value = ui.place.value = q;
       state.query = q.replace(/^\s+|\s+$/g, "");
     }
+    var queued = api.q || [];  // chunks that arrived before this script
+    api.q = [];
+    for (i = 0; i < queued.length; i++) api.load(queued[i][0], queued[i][1]);
     locate(false);
     if (state.query) setTimeout(show, state.pos ? 0 : 250);  // a moment for the position: then the nearest chunks come first
   }
