@@ -92,9 +92,15 @@ def hub_thread(app: Any) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
+    finally:  # close every channel from inside the loop thread, so that select() never sees a closed descriptor
+
+        def stop() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(stop)
         thread.join(5)
+        server.task_dispatcher.shutdown()
 
 
 def start_hub(url: str, port: int, cwd: Path, *args: str) -> subprocess.Popen[str]:
