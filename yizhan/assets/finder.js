@@ -18,7 +18,7 @@
   var ix = null, boot = null, root = null, ui = {}, pageBase = "", stationPath = "s/{id}.html";
   var chunks = [], loadedChunks = 0, more = null, moreAsked = false, regionCache = {}, lastShow = 0;
   var lat = [], lon = [], lv = [], town = [], hourIdx = [], hay = [], nameEnd = [], hayVersion = 0, lastSearch = null;
-  var regionPy = null, townDistrict = [], districtCity = [], slots = [], pending = false, background = false;
+  var regionPy = null, townDistrict = [], districtCity = [], slots = [], pending = false, background = false, indexing = false;
   var openMemo = {}, openAt = 0;
   var state = {pos: null, level: -1, mode: "", region: null, query: "", limit: PAGE, geo: 0};
 
@@ -31,6 +31,7 @@
       hayVersion++;
     } else if (kind.charAt(0) === "c" && !chunks[p.k].data) {
       decodeChunk(p);
+      if (background || state.query) indexSoon();
     }
     progress();
     schedule();
@@ -65,7 +66,7 @@
       if (!boot.asked[k]) request(k);
       var wait = setInterval(function () { if (chunks[k].data || boot.failed[k]) { clearInterval(wait); step(); } }, 50);
     }
-    setTimeout(function () { step(); step(); }, 300);
+    setTimeout(function () { step(); step(); indexSoon(); }, 300);
   }
 
   function progress() {
@@ -89,14 +90,32 @@
     }
   }
 
-  /* Search strings of the loaded chunks not indexed yet (built when a search first needs them). */
+  /* Search strings of the loaded chunks, one chunk per task while the page is idle (not in a keystroke). */
+  function indexSoon() {
+    if (indexing) return;
+    indexing = true;
+    setTimeout(function step() {
+      for (var k = 0; k < chunks.length; k++) {
+        if (chunks[k].data && !chunks[k].indexed) { indexChunk(k); hayVersion++; setTimeout(step, 0); return; }
+      }
+      indexing = false;
+    }, 0);
+  }
+
+  function indexChunk(k) {
+    var c = chunks[k];
+    for (var j = 0; j < c.data.id.length; j++) buildHay(k * ix.chunk + j, c.data, j);
+    c.indexed = true;
+  }
+
+  /* Search strings of the loaded chunks not indexed yet (what indexSoon has not done by the time a search runs). */
   function indexChunks() {
     var built = false;
     for (var k = 0; k < chunks.length; k++) {
       var c = chunks[k];
       if (!c.data || c.indexed) continue;
-      for (var j = 0; j < c.data.id.length; j++) buildHay(k * ix.chunk + j, c.data, j);
-      c.indexed = built = true;
+      indexChunk(k);
+      built = true;
     }
     if (built) hayVersion++;
   }
