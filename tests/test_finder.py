@@ -20,6 +20,7 @@ from pypinyin import Style, lazy_pinyin
 
 from yizhan import finder
 from yizhan.check import load_network
+from yizhan.codes import format_code, station_codes
 from yizhan.demo import generate
 from yizhan.geo import distance_km
 from yizhan.hours import to_json
@@ -84,6 +85,7 @@ def hay(s: Station) -> str:
     parts = [s.name, s.address, s.region.city + s.region.district + s.region.town, s.operator, " ".join(s.services),
              " ".join(nums), " ".join(re.sub(r"\D", "", n) for n in nums)]  # fmt: skip
     parts += [finder.tokens_full(p) + "\x01" + finder.tokens_initials(p) for p in py]
+    parts.append(station_codes(demo_network().stations)[s.id])
     return "\x01".join(parts).lower()
 
 
@@ -133,7 +135,7 @@ def chunk_rows(data: finder.FinderData) -> dict[str, list[Any]]:
     for k in range(len(data.index["files"])):
         c = kinds[f"c{k}"]
         assert c["k"] == k
-        for key in ("id", "n", "py", "r", "hi", "s", "h"):
+        for key in ("id", "c", "n", "py", "r", "hi", "s", "h"):
             rows.setdefault(key, []).extend(c[key])
         rows.setdefault("lv", []).extend(int(x) for x in c["lv"])
         rows.setdefault("pos", []).extend(zip(undelta(c["lat"]), undelta(c["lon"])))
@@ -148,6 +150,7 @@ def test_chunks_hold_everything_a_row_and_the_search_need() -> None:
     stations = finder.order(net)
     assert ix["n"] == len(stations) == 77 and ix["chunk"] == 16 and len(ix["files"]) == 5
     assert rows["id"] == [s.id for s in stations] and rows["n"] == [s.name for s in stations]
+    assert rows["c"] == [station_codes(net.stations)[s.id] for s in stations]
     assert rows["pos"] == [rounded(s) for s in stations]
     assert rows["lv"] == [LEVEL_KEYS.index(s.level) for s in stations]
     assert ix["levels"] == LEVEL_ZH and ix["holidays"] == sorted(HOLIDAYS)
@@ -197,11 +200,11 @@ def test_pinyin_full_and_initials() -> None:
 
 
 def test_payload_per_station_at_province_scale(tmp_path: Path) -> None:
-    """2,000 generated stations: the page's inline index stays small; a chunk (what the nearest need) about 8 kB."""
+    """2,000 generated stations: the page's inline index stays small; a chunk (what the nearest need) about 9 kB."""
     generate(2000, tmp_path / "p")
     data = finder.finder_data(load_network(tmp_path / "p"), HOLIDAYS)
     chunks = [gz(t) for p, t in data.files if "finder-c" in p]
-    assert len(chunks) == 10 and max(chunks) < 9_000, chunks
+    assert len(chunks) == 10 and max(chunks) < 10_000, chunks
     assert gz(finder._inline_json(data.index)) < 12_000
 
 
@@ -421,6 +424,10 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
         expected = {s.id for s in net.stations.values() if any("8270" in re.sub(r"\D", "", h.number) for h in s.hotlines)}
         assert count == f"找到 {len(expected)} 个驿站，先显示 10 个：" and len(ids) == len(expected) == len(set(ids)), query
         assert set(ids) == expected, query
+    code = station_codes(net.stations)["wuxi-liangxi-chongansi-huangting"]
+    for typed in (code, code.lower(), format_code(code)):  # the short code on the poster, typed by hand
+        count, ids = search(page, typed)
+        assert ids == ["wuxi-liangxi-chongansi-huangting"], typed
     count, ids = search(page, "无锡 窗口 志愿")  # every word must match
     assert set(ids) == {i for i in matching(net, "无锡") & matching(net, "窗口") & matching(net, "志愿")} and ids
     count, ids = search(page, "没有这个地方")

@@ -25,6 +25,7 @@ from typing import Any
 from pypinyin import lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
+from .codes import station_codes
 from .geo import LAT_RANGE, LON_RANGE
 from .hours import Hours, to_json
 from .model import Network, Station
@@ -34,7 +35,7 @@ ASSETS = Path(__file__).parent / "assets"
 DIR = "assets/yizhan"
 TEMPLATE = "yizhan-finder.html"  # a lean page outside the theme's chrome: the finder must be fast on a slow phone
 THEME_DIR = Path(__file__).parent / "templates" / "theme"
-CHUNK = 200  # stations per chunk (about 6 kB gzip): the 10 nearest usually need one or two
+CHUNK = 200  # stations per chunk (about 9 kB gzip): the 10 nearest usually need one or two
 SCALE = 100_000  # coordinates travel as integers of 1e-5 degree (about a metre)
 _NAME_SUFFIX = re.compile(r"(?:流动)?党员服务(?:中心|驿站|窗口|点位|站|点)$")
 _TEL_SEP = re.compile(r"[\s\-()（）]")
@@ -141,6 +142,7 @@ class _Tables:
         used = {v for s in stations for v in s.services}
         self.services = [v for v in SERVICES if v in used] + sorted(used - set(SERVICES))
         self.bit = {v: 1 << i for i, v in enumerate(self.services)}
+        self.codes = station_codes(s.id for s in stations)
 
 
 def _chunk(k: int, part: list[Station], tables: _Tables, town_index: dict[tuple[str, str, str], int]) -> dict[str, Any]:
@@ -148,6 +150,7 @@ def _chunk(k: int, part: list[Station], tables: _Tables, town_index: dict[tuple[
     return {
         "k": k,
         "id": [s.id for s in part],
+        "c": [tables.codes[s.id] for s in part],  # the poster's short code, which members may type
         "n": [s.name for s in part],
         "py": [pinyin_tokens(_NAME_SUFFIX.sub("", s.name) or s.name) for s in part],
         "lat": _delta([_scaled(s.lat) for s in part]),

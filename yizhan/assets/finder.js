@@ -141,7 +141,7 @@
     for (k = 0; k < nums.length; k++) digits.push(digitsOf(nums[k]));
     for (k = 0; k < ix.svc.length; k++) if (p.s[j] & (1 << k)) svc.push(ix.svc[k]);
     var rest = [ix.cities[c] + ix.districts[d][1] + ix.towns[t][1], regionPy.d[d], regionPy.t[t], regionPy.c[c],
-      svc.join(" "), nums.join(" "), digits.join(" ")];
+      svc.join(" "), nums.join(" "), digits.join(" "), p.c[j]];
     nameEnd[i] = head.length;
     hay[i] = head + SEP + rest.join(SEP).toLowerCase();
     if (more) addMore(i);
