@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+_HEADERS = {name: [value] for name, value in SECURITY_HEADERS.items()}  # as Bottle stores them (names title-cased)
 _NUMBER = re.compile(r"[0-9A-F]{6}")
 _TIME = re.compile(r"\d\d:\d\d")
 
@@ -62,9 +64,9 @@ class FormConfig:
 
 def secure_headers(static: bool = False) -> None:
     """Security headers for the current response; pages are never stored (no back/forward or cache copies)."""
-    for name, value in SECURITY_HEADERS.items():
-        response.set_header(name, value)
-    response.set_header("Cache-Control", "no-cache" if static else "no-store")
+    headers = response._headers  # Bottle's header store: one dict update instead of 7 set_header calls (constant, checked values)
+    headers.update(_HEADERS)
+    headers["Cache-Control"] = ["no-cache" if static else "no-store"]
 
 
 def page(name: str, **ctx: Any) -> str:
@@ -81,11 +83,29 @@ def go(url: str, status: int = 303) -> NoReturn:
     raise res
 
 
+def see_other(url: str) -> str:
+    """A 303 to a path of this site on the current response (no copy and raise: the check-in's hot path)."""
+    response.status = 303
+    response._headers["Location"] = [url]  # our own path (hex number, quoted time): nothing to check
+    return ""
+
+
 def message_page(status: int, title: str, text: str) -> str:
     """A short Chinese message page with the given status."""
     response.status = status
     secure_headers()
     return page("message", title=title, text=text)
+
+
+def unquote_field(raw: bytes) -> str:
+    """A urlencoded name or value decoded: `+` is a space, %XX a byte, then UTF-8 (bad bytes replaced)."""
+    raw = raw.replace(b"+", b" ")
+    if b"%" in raw:
+        try:  # %XX -> \xXX decoded in C (backslashes doubled first): 2-3x faster than unquote_to_bytes
+            raw = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+        except ValueError:  # a % not followed by two hex digits: unquote_to_bytes keeps it as it is
+            raw = unquote_to_bytes(raw)
+    return raw.decode("utf-8", "replace")
 
 
 def read_form(max_body: int) -> dict[str, str]:
@@ -102,9 +122,9 @@ def read_form(max_body: int) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in parts:
         key, _, value = part.partition(b"=")
-        name = unquote_to_bytes(key.replace(b"+", b" ")).decode("utf-8", "replace")
+        name = unquote_field(key)
         if name not in out:
-            out[name] = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "replace")
+            out[name] = unquote_field(value)
     return out
 
 
@@ -175,7 +195,7 @@ def make_app(
             return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]
         base = "/ok" if source == "kiosk" else f"/Q/{place.code}/ok"
-        go(f"{base}?n={number}&t={quote(at)}")
+        return see_other(f"{base}?n={number}&t={quote(at)}")
 
     def thanks(place: Place, source: str) -> str:
         number, at = request.query.get("n", ""), request.query.get("t", "")

@@ -42,7 +42,7 @@ def _data_dir(ctx: click.Context, data_dir: str | None, station: str | None) -> 
 @click.option("--device-id", metavar="X", help="This tablet's id in each record (default: the host name).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="Port (0: any free port).")
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@click.option("--threads", default=16, show_default=True, type=int, help="Request threads (waitress; more = bigger group commits).")
 @click.pass_context
 def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_dir: str | None,
           device_id: str | None, host: str, port: int, threads: int) -> None:  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from webtest import TestApp
 
-from kiosk.app import FormConfig, Place
+from kiosk.app import FormConfig, Place, unquote_field
 from kiosk.form import CHINA, new_record
 from kiosk.pin import set_pin
 from kiosk.server import Kiosk, build_kiosk
@@ -257,3 +258,13 @@ def test_formula_payloads_are_neutralised_in_the_file(web: TestApp, kiosk: Kiosk
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     [row] = kiosk.store.rows()  # readers get back exactly what was typed
     assert (row["name"], row["home_org"], row["note"]) == (payload["name"], payload["home_org"], payload["note"])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"plain", b"a+b", b"%E5%BC%A0%E4%B8%89", b"%e4%b8%ad", b"%zz", b"%4", b"a%4g", b"%41%", b"%%41", b"x\\", b"\\%41\\x41",
+     b"%5C%78%34%31", b"%FF%FE", b"%00%0D%0A"],
+)  # fmt: skip
+def test_form_fields_decode_exactly_as_unquote_does(raw: bytes) -> None:
+    expected = urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
+    assert unquote_field(raw) == expected
