@@ -47,12 +47,18 @@ class PosterFont:
         return set(pdfmetrics.getFont(FONT_NAME).face.charToGlyph)
 
 
+_LOADED: dict[tuple[Path, int], object] = {}  # parsed once per process (a CJK font file is 10-20 MB)
+
+
 def _load(path: Path, index: int):  # type: ignore[no-untyped-def]
     """A reportlab TTFont, or a YizhanError saying why the file cannot be used."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    if (path, index) in _LOADED:
+        return _LOADED[path, index]
     try:
-        return TTFont(FONT_NAME, str(path), subfontIndex=index)
+        font = _LOADED[path, index] = TTFont(FONT_NAME, str(path), subfontIndex=index)
+        return font
     except TTFError as err:
         text = str(err)
         if "postscript outlines" in text.lower() or "cff" in text.lower():

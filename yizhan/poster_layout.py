@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,13 @@ class PosterContent:
 
     def key(self, font: str) -> str:
         """Content hash naming this poster in the cache."""
-        text = json.dumps([LAYOUT_VERSION, font, asdict(self)], ensure_ascii=False, sort_keys=True)
+        text = json.dumps([LAYOUT_VERSION, font, *(getattr(self, name) for name in _FIELDS)], ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def strings(self) -> Iterator[str]:
         """Every text the poster may print (its characters go into the combined PDFs' character table)."""
-        for value in asdict(self).values():
+        for name in _FIELDS:
+            value = getattr(self, name)
             if isinstance(value, str):
                 yield value
             elif isinstance(value, (tuple, list)):
@@ -64,6 +65,9 @@ class PosterContent:
         yield "address", self.address
         yield "site", self.site
         yield "id", self.id
+
+
+_FIELDS = tuple(f.name for f in fields(PosterContent))
 
 
 def _width(text: str, size: float) -> float:

@@ -152,7 +152,8 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> N
     used: set[int] = set()
     for page in pages:
         head, _, body = page.read_bytes().partition(b"\n")
-        used.update(int(i) for i in head.split(b",") if i)
+        if head:
+            used.update(map(int, head.split(b",")))
         bodies.append(body)
     blocks = sorted({i >> 8 for i in used})
     first_font = 5

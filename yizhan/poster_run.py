@@ -12,7 +12,7 @@ from .check import load_network
 from .errors import YizhanError
 from .fonts import PosterFont, find_font
 from .model import Network
-from .poster_config import load_settings, poster_contents
+from .poster_config import PosterSettings, load_settings, poster_contents
 from .poster_layout import PosterContent
 from .poster_site import link_into_site, load_index, planned_index
 from .posters import PosterResult, make_posters, missing_glyphs
@@ -36,9 +36,9 @@ class PosterJob:
 
 
 def prepare(project: Path, network: Network, shown: str, selected: list[str] | None = None, city: str | None = None,
-            say: Say = _stderr) -> PosterJob:  # fmt: skip
+            say: Say = _stderr, settings: PosterSettings | None = None) -> PosterJob:  # fmt: skip
     """Check the selection, the configuration, the font and every glyph before drawing anything."""
-    settings = load_settings(project)
+    settings = settings or load_settings(project)
     unknown = [sid for sid in selected or [] if sid not in network.stations]
     if unknown:
         label = "station id" if len(unknown) == 1 else "station ids"
@@ -68,8 +68,8 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path, selected: 
                 city: str | None = None, jobs: int | None = None, progress: Callable[[int], Any] | None = None,
                 say: Say = _stderr) -> PosterResult:  # fmt: skip
     """`yizhan posters`: load and check the stations, then make the selected posters."""
-    load_settings(project)  # a missing mkdocs.yml is reported before the stations are read
-    job = prepare(project, load_network(stations, shown), shown, selected, city, say)
+    settings = load_settings(project)  # a missing mkdocs.yml is reported before the stations are read
+    job = prepare(project, load_network(stations, shown), shown, selected, city, say, settings)
     return make_posters(job.network, job.contents, job.font, out, job.selected, job.city, jobs, progress)
 
 
@@ -84,9 +84,9 @@ class BuildPosters:
 
     def prepare(self, network: Network) -> None:
         """Before anything is built: configuration, font and glyph checks."""
-        load_settings(self.project)  # no mkdocs.yml: the site build's own message, without the poster hint
+        settings = load_settings(self.project)  # no mkdocs.yml: the site build's own message, without the poster hint
         try:
-            self.job = prepare(self.project, network, self.shown, say=self.say)
+            self.job = prepare(self.project, network, self.shown, say=self.say, settings=settings)
         except YizhanError as err:
             raise YizhanError(f"{err}\n(`yizhan build --no-posters` builds the site without posters)") from None
 

@@ -42,6 +42,10 @@ class PosterResult:
 def missing_glyphs(contents: Iterable[PosterContent], font: PosterFont, paths: dict[str, str]) -> list[str]:
     """One line per station and character the font cannot draw (they would print as empty boxes)."""
     have = font.chars()
+    contents = list(contents)
+    seen = {ch for p in contents for _, text in p.texts() for ch in text}
+    if all(ord(ch) in have or ch.isspace() for ch in seen):
+        return []
     problems = []
     for p in contents:
         for field_name, text in p.texts():
