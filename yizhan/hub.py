@@ -13,7 +13,7 @@ import bottle
 
 from .hubdb import HubDB
 from .model import Network
-from .report import export_lines, render_html, render_stations, summarise
+from .report import export_chunks, render_html, render_stations, summarise
 from .rows import row_problem
 
 MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
@@ -149,7 +149,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
     def admin_export() -> Any:
         bottle.response.content_type = "text/csv; charset=utf-8"
         bottle.response.headers["Content-Disposition"] = 'attachment; filename="checkins.csv"'
-        return (chunk.encode("utf-8") for chunk in export_lines(db))
+        return export_chunks(db)
 
     return app
 

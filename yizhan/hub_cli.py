@@ -37,14 +37,16 @@ def _db(url: str | None) -> HubDB:
         raise
 
 
-def _network(stations: str | None) -> Network | None:
-    """The station network of --stations, or None when not given."""
+def _network(stations: str | None, cache: Path | None = None) -> Network | None:
+    """The station network of --stations, or None when not given (reusing `cache` for unchanged files)."""
     if not stations:
         return None
     from .check import load_network
+    from .netcache import cached_network
 
+    root, shown = Path(stations).resolve(), stations.rstrip("/")
     try:
-        return load_network(Path(stations).resolve(), stations.rstrip("/"))
+        return cached_network(root, shown, cache) if cache else load_network(root, shown)
     except YizhanError as err:
         _fail(err)
         raise
@@ -212,5 +214,6 @@ def report(db_url: str | None, out: str, stations: str | None, quiet_days: int, 
     from .report import write_report
 
     start = time.perf_counter()
-    s = write_report(_db(db_url), _network(stations), Path(out), quiet_days, export=not no_export)
+    cache = Path(out) / ".cache" / "stations.pickle"
+    s = write_report(_db(db_url), lambda: _network(stations, cache), Path(out), quiet_days, export=not no_export)
     click.echo(f"Report of {s.total:,} check-ins written to {out}/index.html in {time.perf_counter() - start:.1f} s.")

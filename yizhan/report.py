@@ -6,14 +6,17 @@ import csv
 import datetime as dt
 import io
 import os
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from .charts import bar_chart, line_chart
-from .hubdb import HubDB
+from .hubdb import DAY, HubDB
 from .model import Network
 from .records import _RISKY as RISKY
 from .records import COLUMNS, neutralise
@@ -48,31 +51,47 @@ class Summary:
     names: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (name, city, district)
 
 
-def summarise(db: HubDB, network: Network | None, quiet_days: int = 30, today: dt.date | None = None) -> Summary:
-    """Aggregate the hub's check-ins (GROUP BY in the database; only the small results come back)."""
-    day = "substr(checked_in_at, 1, 10)"
+def count_queries(db: HubDB) -> dict[str, Callable[[], list[tuple[Any, ...]]]]:
+    """The report's aggregates as independent queries (GROUP BY in the database; only small results come back).
+
+    Days, purposes and sources are grouped along the index on (DAY, purpose, source); the latest check-ins are
+    looked for only on the days that can hold them (the 20th newest row's day and later), found on that index.
+    """
+    last_days = f"SELECT {DAY} FROM checkins ORDER BY 1 DESC LIMIT 1 OFFSET 19"
+    return {
+        "day_purpose_source": lambda: db.query(f"SELECT {DAY}, purpose, source, count(*) FROM checkins GROUP BY 1, 2, 3"),
+        "station": lambda: db.query(f"SELECT station_id, count(*), max({DAY}) FROM checkins GROUP BY station_id"),
+        "latest": lambda: db.query(
+            "SELECT checked_in_at, station_id, name, phone, purpose, source FROM checkins "
+            f"WHERE {DAY} >= coalesce(({last_days}), '') ORDER BY checked_in_at DESC, checkin_id LIMIT 20"
+        ),
+    }
+
+
+def summarise(
+    db: HubDB, network: Network | None, quiet_days: int = 30, today: dt.date | None = None,
+    counts: dict[str, list[tuple[Any, ...]]] | None = None,
+) -> Summary:  # fmt: skip
+    """Aggregate the hub's check-ins (`counts`: the results of `count_queries`, when already run)."""
+    if counts is None:
+        counts = {name: run() for name, run in count_queries(db).items()}
     days: Counter[str] = Counter()
     purposes: Counter[str] = Counter()
     sources: Counter[str] = Counter()
-    for d, purpose, source, n in db.query(f"SELECT {day}, purpose, source, count(*) FROM checkins GROUP BY 1, 2, 3"):
+    for d, purpose, source, n in counts["day_purpose_source"]:
         days[d] += int(n)  # one scan for three breakdowns (a few thousand groups)
         purposes[purpose] += int(n)
         sources[source] += int(n)
     per_day = sorted(days.items())
     per_purpose = sorted(purposes.items(), key=lambda kv: -kv[1])
     per_source = sorted(sources.items(), key=lambda kv: -kv[1])
-    per_station = {
-        sid: (int(n), last) for sid, n, last in db.query(f"SELECT station_id, count(*), max({day}) FROM checkins GROUP BY station_id")
-    }
-    latest = db.query(
-        "SELECT checked_in_at, station_id, name, phone, purpose, source FROM checkins ORDER BY checked_in_at DESC, checkin_id LIMIT 20"
-    )
+    per_station = {sid: (int(n), last) for sid, n, last in counts["station"]}
     names = {}
     if network is not None:
         names = {s.id: (s.name, s.region.city, s.region.district) for s in network.stations.values()}
     return Summary(
         total=sum(n for _, n in per_day), per_day=per_day, per_station=per_station, per_purpose=per_purpose,
-        per_source=per_source, latest=latest, today=(today or dt.datetime.now(CHINA).date()).isoformat(),
+        per_source=per_source, latest=counts["latest"], today=(today or dt.datetime.now(CHINA).date()).isoformat(),
         quiet_days=quiet_days, names=names,
     )  # fmt: skip
 
@@ -159,47 +178,93 @@ def page(title: str, body: str) -> str:
             f"</head><body>{body}</body></html>")  # fmt: skip
 
 
-def _cell(col: str) -> str:
-    """SQL for a neutralised, always-quoted CSV cell of a free-text column (the same rule as records.neutralise)."""
-    marks = ", ".join(["?"] * len(RISKY))
-    neutral = f"CASE WHEN substr({col}, 1, 1) IN ({marks}) THEN '''' || {col} ELSE {col} END"
-    return "'\"' || replace(" + neutral + ", '\"', '\"\"') || '\"'"
-
-
-def export_lines(db: HubDB) -> Iterator[str]:
-    """Every check-in as CSV text (BOM and header first), in the order received; lines are built by the database.
+def export_sql(postgres: bool) -> tuple[str, str]:
+    """(SQL expression, format) giving each check-in as one CSV line, built by the database in one format call per row.
 
     Ids, times, phones, purposes and sources were validated on the way in and need no quoting; the free-text
-    columns are neutralised and quoted in SQL, which keeps the export of 1M rows to a few seconds.
+    columns are neutralised (the rule of records.neutralise) and always quoted. SQLite's printf doubles the
+    quotes itself (%w); PostgreSQL's format gets them doubled by replace(). The query is the same otherwise.
     """
-    yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
-    cells = [_cell(c) if c in FREE_TEXT else c for c in COLUMNS]
-    params = [ch for c in COLUMNS if c in FREE_TEXT for ch in RISKY]
-    line = " || ',' || ".join(cells) + " || ?"
-    for (text,) in db.stream(f"SELECT {line} FROM checkins", [*params, "\r\n"]):
-        yield text
+    risky = ", ".join("'" + ch.replace("'", "''") + "'" for ch in RISKY)
+    args, cells = [], []
+    for col in COLUMNS:
+        if col not in FREE_TEXT:
+            args.append(col)
+            cells.append("%s")
+            continue
+        neutral = f"CASE WHEN substr({col}, 1, 1) IN ({risky}) THEN '''' || {col} ELSE {col} END"
+        args.append(f"replace({neutral}, '\"', '\"\"')" if postgres else neutral)
+        cells.append('"%s"' if postgres else '"%w"')
+    return f"{'format' if postgres else 'printf'}(?, {', '.join(args)})", ",".join(cells) + "\r\n"
 
 
-def write_report(db: HubDB, network: Network | None, out: Path, quiet_days: int = 30, export: bool = True) -> Summary:
-    """Write index.html, stations.html, quiet-stations.csv and (with `export`) checkins.csv into `out` (0600)."""
+def export_chunks(db: HubDB) -> Iterator[bytes]:
+    """Every check-in as CSV (UTF-8, BOM and header first, CRLF), in the order received, in chunks of bytes."""
+    yield ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")
+    expr, fmt = export_sql(db.postgres)
+    yield from db.concat(expr, "checkins", [fmt])
+
+
+class _Cancelled(Exception):
+    """The report failed elsewhere; the export stops."""
+
+
+def _write_tmp(path: Path, chunks: Iterable[bytes], stop: threading.Event | None = None) -> Path:
+    """Write `chunks` to a hidden temporary file next to `path` (0600) and return it; removed on any failure."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with open(fd, "wb", buffering=1 << 20) as f:
+            for chunk in chunks:
+                if stop is not None and stop.is_set():
+                    raise _Cancelled
+                f.write(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_report(
+    db: HubDB, stations: Network | Callable[[], Network | None] | None, out: Path, quiet_days: int = 30,
+    export: bool = True,
+) -> Summary:  # fmt: skip
+    """Write index.html, stations.html, quiet-stations.csv and (with `export`) checkins.csv into `out` (0600).
+
+    The export and the aggregate queries run in threads on connections of their own (the database works
+    without Python's lock) while `stations` (a Network, or a function that loads it) is loaded; the files are
+    put in place only when everything succeeded.
+    """
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    s = summarise(db, network, quiet_days)
+    stop = threading.Event()
+    done: list[Path] = []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        job = pool.submit(_write_tmp, out / "checkins.csv", export_chunks(db), stop) if export else None
+        queries = {name: pool.submit(run) for name, run in count_queries(db).items()}
+        try:
+            network = stations() if callable(stations) else stations
+            s = summarise(db, network, quiet_days, counts={name: q.result() for name, q in queries.items()})
+            done.append(_write_tmp(out / "index.html", [render_html(s, "checkins.csv" if export else "").encode()]))
+            done.append(_write_tmp(out / "stations.html", [render_stations(s).encode()]))
+            done.append(_write_tmp(out / "quiet-stations.csv", [_quiet_csv(s).encode()]))
+            if job is not None:
+                done.append(job.result())
+        except BaseException:
+            stop.set()
+            for tmp in done:
+                tmp.unlink(missing_ok=True)
+            raise
+    for tmp in done:
+        os.replace(tmp, out / tmp.name[1:].removesuffix(".tmp"))
+    return s
 
-    def write(name: str, chunks: Iterable[str]) -> None:
-        tmp = out / f".{name}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as f:
-            f.writelines(chunks)
-        os.replace(tmp, out / name)
 
-    write("index.html", [render_html(s, "checkins.csv" if export else "")])
-    write("stations.html", [render_stations(s)])
+def _quiet_csv(s: Summary) -> str:
+    """The quiet stations as CSV text (BOM, header, cells neutralised)."""
     buf = io.StringIO()
+    buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["城市", "区县", "驿站", "编号", "最近签到"])
     for sid, last in sorted(quiet_stations(s)):
         writer.writerow([neutralise(v) for v in (*_place(s, sid)[1:], _place(s, sid)[0], sid, last)])
-    write("quiet-stations.csv", ["\ufeff", buf.getvalue()])
-    if export:
-        write("checkins.csv", export_lines(db))
-    return s
+    return buf.getvalue()
