@@ -66,8 +66,11 @@ def _write(cache: Path, key: str, entries: dict[str, Entry]) -> None:
         return
 
 
-def cached_network(root: Path, shown_root: str, cache: Path) -> Network:
-    """The same Network as `load_network(root, shown_root)` (or its CheckFailed), reusing `cache` for unchanged files."""
+def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> Network:
+    """The same Network as `load_network(root, shown_root)` (or its CheckFailed), reusing `cache` for unchanged files.
+
+    Files whose mtime or ctime is less than `racy_ns` old are checked every time and not cached.
+    """
     if not root.is_dir():
         return load_network(root, shown_root)
     key = code_key()
@@ -93,7 +96,7 @@ def cached_network(root: Path, shown_root: str, cache: Path) -> Network:
         if ident in stations:
             return load_network(root, shown_root)  # duplicate id
         stations[ident], meta[ident] = station, (level, parent, Source(shown))
-        if time.time_ns() - max(stat[1], stat[2]) > RACY_NS:
+        if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
             keep[rel] = entry
     if not stations or _check_parents(meta):
         return load_network(root, shown_root)

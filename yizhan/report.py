@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -249,8 +250,12 @@ def write_report(
             done.append(_write_tmp(out / "quiet-stations.csv", [_quiet_csv(s).encode()]))
             if job is not None:
                 done.append(job.result())
+                job = None
         except BaseException:
             stop.set()
+            if job is not None and not job.cancel():
+                with contextlib.suppress(Exception):
+                    done.append(job.result())  # the export may have finished: its file goes too
             for tmp in done:
                 tmp.unlink(missing_ok=True)
             raise
