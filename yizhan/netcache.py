@@ -9,6 +9,7 @@ parents), fall back to `load_network`, so errors read exactly as from `yizhan ch
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -87,11 +88,15 @@ def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY
         except OSError:
             return load_network(root, shown_root)
         entry = entries.get(rel)
-        if entry is None or entry[0] != stat or entry[1] != shown:
+        if entry is None or entry[0] != stat:
             changed = True
             entry = _check_one(root / rel, shown, stat)
             if entry is None:
                 return load_network(root, shown_root)  # the full check reports every problem at once
+        elif entry[1] != shown:  # the same folder named another way: only the path shown changes
+            changed = True
+            key_, _, ident, level, parent, station = entry
+            entry = (key_, shown, ident, level, parent, dataclasses.replace(station, path=shown))
         _, _, ident, level, parent, station = entry
         if ident in stations:
             return load_network(root, shown_root)  # duplicate id
