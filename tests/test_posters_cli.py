@@ -46,6 +46,8 @@ def test_changing_one_station_redraws_one_poster(tmp_path: Path) -> None:
     cache = lambda s: sorted(k for k in s if k.startswith(".cache/pages/"))
     assert len(cache(before)) == len(cache(after)) == 8  # one .json and one .pdf per station: the old entry is gone
     assert len(set(cache(after)) - set(cache(before))) == 2
+    pickle = out / ".cache" / "stations.pickle"  # later runs re-read only the station files that changed
+    assert pickle.is_file() and pickle.stat().st_mode & 0o777 == 0o600
     # a removed station loses its PDF; files the command did not make stay
     (project / "stations" / "wuxi" / "window.yml").unlink()
     assert made(run_yizhan(project, "posters")) == "Made 3 station posters (0 drawn, 3 from cache), 3 combined PDFs in build/posters/"
