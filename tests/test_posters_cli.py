@@ -35,6 +35,7 @@ def test_changing_one_station_redraws_one_poster(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     out = project / "build" / "posters"
     assert made(run_yizhan(project, "posters")) == "Made 4 station posters (4 drawn, 0 from cache), 3 combined PDFs in build/posters/"
+    assert (out / ".cache" / "stations.pickle").is_file()  # the first run already fills the station cache
     (out / "notes.txt").write_text("staff notes\n", encoding="utf-8")
     before = state(out)
     path = project / "stations" / "nanjing" / "center.yml"
@@ -42,7 +43,7 @@ def test_changing_one_station_redraws_one_poster(tmp_path: Path) -> None:
     assert made(run_yizhan(project, "posters")) == "Made 4 station posters (1 drawn, 3 from cache), 3 combined PDFs in build/posters/"
     after = state(out)
     changed = sorted(k for k in after.keys() & before.keys() if after[k] != before[k])
-    assert changed == ["all.pdf", "city/nanjing.pdf", "posters.json", "s/nj-center.pdf"]
+    assert changed == [".cache/stations.pickle", "all.pdf", "city/nanjing.pdf", "posters.json", "s/nj-center.pdf"]
     cache = lambda s: sorted(k for k in s if k.startswith(".cache/pages/"))
     assert len(cache(before)) == len(cache(after)) == 8  # one .json and one .pdf per station: the old entry is gone
     assert len(set(cache(after)) - set(cache(before))) == 2

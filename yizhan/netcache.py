@@ -15,6 +15,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .check import _check_parents, _Checker, load_network
@@ -72,8 +73,19 @@ def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY
 
     Files whose mtime or ctime is less than `racy_ns` old are checked every time and not cached.
     """
+    network, save = network_and_saver(root, shown_root, cache, racy_ns)
+    save()
+    return network
+
+
+def _nothing() -> None:
+    return None
+
+
+def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> tuple[Network, Callable[[], None]]:
+    """As cached_network, but the cache is written only when the returned function is called (e.g. once the folder is vetted)."""
     if not root.is_dir():
-        return load_network(root, shown_root)
+        return load_network(root, shown_root), _nothing
     key = code_key()
     entries = _read(cache, key)
     keep: dict[str, Entry] = {}
@@ -86,28 +98,28 @@ def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY
         try:
             stat = _stat_key(os.stat(root_prefix + rel))
         except OSError:
-            return load_network(root, shown_root)
+            return load_network(root, shown_root), _nothing
         entry = entries.get(rel)
         if entry is None or entry[0] != stat:
             changed = True
             entry = _check_one(root / rel, shown, stat)
             if entry is None:
-                return load_network(root, shown_root)  # the full check reports every problem at once
+                return load_network(root, shown_root), _nothing  # the full check reports every problem at once
         elif entry[1] != shown:  # the same folder named another way: only the path shown changes
             changed = True
             key_, _, ident, level, parent, station = entry
             entry = (key_, shown, ident, level, parent, dataclasses.replace(station, path=shown))
         _, _, ident, level, parent, station = entry
         if ident in stations:
-            return load_network(root, shown_root)  # duplicate id
+            return load_network(root, shown_root), _nothing  # duplicate id
         stations[ident], meta[ident] = station, (level, parent, Source(shown))
         if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
             keep[rel] = entry
     if not stations or _check_parents(meta):
-        return load_network(root, shown_root)
+        return load_network(root, shown_root), _nothing
     if changed or keep.keys() != entries.keys():
-        _write(cache, key, keep)
-    return Network(stations)
+        return Network(stations), lambda: _write(cache, key, keep)
+    return Network(stations), _nothing
 
 
 def _relative_files(root: Path) -> list[str]:

@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .check import load_network
 from .errors import YizhanError
 from .fonts import PosterFont, find_font
 from .model import Network
-from .netcache import cached_network
+from .netcache import network_and_saver
 from .poster_config import PosterSettings, load_settings, poster_contents
 from .poster_layout import PosterContent
 from .poster_site import link_into_site, load_index, planned_index
-from .posters import MANIFEST, PosterResult, make_posters, missing_glyphs
+from .posters import PosterResult, make_posters, missing_glyphs
 
 Say = Callable[[str], None]
 
@@ -65,11 +64,12 @@ def prepare(project: Path, network: Network, shown: str, selected: list[str] | N
     return PosterJob(network, contents, font, selected, city)
 
 
-def _network(stations: Path, shown: str, out: Path) -> Network:
-    """The checked stations; in a folder an earlier run made, through its cache of unchanged station files."""
-    if (out / MANIFEST).is_file():  # never create anything in a folder before make_posters has vetted it
-        return cached_network(stations, shown, out / ".cache" / "stations.pickle")
-    return load_network(stations, shown)
+def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[], None]]:
+    """The checked stations (through the folder's cache of unchanged station files), and a function that saves the cache.
+
+    Call it only after make_posters has vetted the folder: nothing is created in a folder before that.
+    """
+    return network_and_saver(stations, shown, out / ".cache" / "stations.pickle")
 
 
 def run_posters(project: Path, stations: Path, shown: str, out: Path, selected: list[str] | None = None,
@@ -77,8 +77,11 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path, selected: 
                 say: Say = _stderr) -> PosterResult:  # fmt: skip
     """`yizhan posters`: load and check the stations, then make the selected posters."""
     settings = load_settings(project)  # a missing mkdocs.yml is reported before the stations are read
-    job = prepare(project, _network(stations, shown, out), shown, selected, city, say, settings)
-    return make_posters(job.network, job.contents, job.font, out, job.selected, job.city, jobs, progress)
+    network, save_cache = _network(stations, shown, out)
+    job = prepare(project, network, shown, selected, city, say, settings)
+    result = make_posters(job.network, job.contents, job.font, out, job.selected, job.city, jobs, progress)
+    save_cache()  # also after the first run, so the next one re-reads only the station files that changed
+    return result
 
 
 class BuildPosters:

@@ -82,7 +82,8 @@ class PosterStore:
         return self.cache / "pages" / key[:2] / f"{key}-{self.table.id}.page"
 
     def cached(self, key: str) -> bool:
-        return self.pdf(key).exists() and self.stream(key).exists()
+        base = os.path.join(self.cache, "pages", key[:2], key)  # plain strings: called for every station
+        return os.path.exists(f"{base}.pdf") and os.path.exists(f"{base}-{self.table.id}.page")
 
 
 def _replace(tmp: Path, final: Path) -> None:
@@ -211,8 +212,13 @@ def make_posters(
             title = "全部驿站海报" if file == "all.pdf" else f"{label}驿站海报"
             write_combined(out / file, [store.stream(k) for k in gkeys], store.table.chars, title)
             step(1)
+    pages, linked = os.path.join(store.cache, "pages"), os.path.join(out, "s")
     for sid in ids:
-        _link(store.pdf(keys[sid]), out / "s" / f"{sid}.pdf")
+        src, dst = os.path.join(pages, keys[sid][:2], f"{keys[sid]}.pdf"), os.path.join(linked, f"{sid}.pdf")
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.stat(src), os.stat(dst)):
+                continue  # already linked (plain strings and two stats: this runs for every station)
+        _link(Path(src), Path(dst))
     result.combined = [g[1] for g in groups]
     _write_manifest(store, network, ids, keys, groups, full)
     result.seconds = time.perf_counter() - start
