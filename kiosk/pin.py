@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from yizhan.checkins import replace_file
+from yizhan.durable import replace_file
 from yizhan.errors import YizhanError
 
 PIN_FILE = "admin-pin.json"

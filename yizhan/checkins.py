@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import records
+from .durable import append_durably, replace_file
 from .errors import YizhanError
 
 BOM = "\ufeff".encode()
@@ -63,15 +64,6 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return out
 
 
-def fsync_dir(path: Path) -> None:
-    """Make new or renamed entries of a directory durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the data dir's write lock (shared with a running kiosk's writer thread)."""
@@ -81,32 +73,6 @@ def locked(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Replace `path` by `data` atomically: write a temporary file, fsync, rename over, fsync the directory."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def _append_durably(path: Path, data: bytes) -> None:
-    """Append bytes to a file (created 0600) and fsync it."""
-    new = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if new:
-        fsync_dir(path.parent)
 
 
 def recover(data_dir: Path) -> list[str]:
@@ -129,7 +95,7 @@ def recover(data_dir: Path) -> list[str]:
     if not bad:
         return []
     moved = b"".join(b if b.endswith(b"\n") else b + b"\n" for b in bad)
-    _append_durably(data_dir / RECOVERED_FILE, moved)
+    append_durably(data_dir / RECOVERED_FILE, moved)
     replace_file(path, HEADER + b"".join(line for line in lines if parse_line(line) is not None))
     n = len(bad)
     message = (

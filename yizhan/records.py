@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .durable import append_durably, replace_file
+
 COLUMNS = ("checkin_id", "station_id", "checked_in_at", "name", "phone", "home_org", "purpose", "note", "source", "device_id")
 PURPOSES = ("报到登记", "参加活动", "咨询办事", "其他")
 SOURCES = ("kiosk", "qr")
@@ -27,16 +29,7 @@ def neutralise(value: str) -> str:
 
 def restore(cell: str) -> str:
     """The value a neutralised cell stands for."""
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a new or renamed directory entry durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return cell.removeprefix("'")
 
 
 def confirmed_ids(data_dir: Path) -> set[str]:
@@ -55,17 +48,8 @@ def mark_confirmed(data_dir: Path, ids: list[str]) -> None:
     if not ids:
         return
     path = data_dir / CONFIRMED_FILE
-    new = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        if os.fstat(fd).st_size and not _ends_with_newline(path):
-            os.write(fd, b"\n")  # a torn line from a crash stays on its own line
-        os.write(fd, "".join(f"{i}\n" for i in ids).encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if new:
-        _fsync_dir(data_dir)
+    gap = b"\n" if path.exists() and path.stat().st_size and not _ends_with_newline(path) else b""  # a torn line stays apart
+    append_durably(path, gap + "".join(f"{i}\n" for i in ids).encode("ascii"))
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -86,10 +70,4 @@ def last_upload(data_dir: Path) -> dict[str, Any] | None:
 def record_upload(data_dir: Path, info: dict[str, Any]) -> None:
     """Replace the last-upload record atomically (write, fsync, rename)."""
     info = {"at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds"), **info}
-    tmp = data_dir / (UPLOAD_FILE + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(info, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, data_dir / UPLOAD_FILE)
-    _fsync_dir(data_dir)
+    replace_file(data_dir / UPLOAD_FILE, json.dumps(info, ensure_ascii=False).encode("utf-8"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .durable import atomic_write
 from .errors import YizhanError
 from .records import COLUMNS, PURPOSES, SOURCES, neutralise, restore
 
@@ -119,14 +119,9 @@ def csv_lines(rows: Iterable[Row | tuple[str, ...]]) -> Iterator[str]:
 
 def write_csv(path: Path, rows: Iterable[Row | tuple[str, ...]]) -> int:
     """Write `rows` as a kiosk-format CSV (mode 0600, fsynced, replaced atomically); the number of rows."""
-    tmp = path.with_name(path.name + ".tmp")
     n = -1
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8", newline="") as f:
+    with atomic_write(path) as f:
         for chunk in csv_lines(rows):
-            f.write(chunk)
+            f.write(chunk.encode("utf-8"))
             n += 1
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
     return n

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
+from .durable import replace_file
 from .errors import YizhanError
 from .upload import upload
 
@@ -19,13 +19,7 @@ _lock = threading.Lock()
 
 def save_config(data_dir: Path, hub: str, token: str) -> None:
     """Remember the hub and token for this data dir (0600, replaced atomically)."""
-    tmp = data_dir / (CONFIG_FILE + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8") as f:
-        json.dump({"hub": hub, "token": token}, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, data_dir / CONFIG_FILE)
+    replace_file(data_dir / CONFIG_FILE, json.dumps({"hub": hub, "token": token}).encode("utf-8"))
 
 
 def load_config(data_dir: Path) -> dict[str, Any] | None:

@@ -1,0 +1,50 @@
+"""Durable file writes shared by the kiosk, the uploader and the hub tools: fsynced appends and atomic replaces."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+
+def fsync_dir(path: Path) -> None:
+    """Make new or renamed entries of a directory durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path) -> Iterator[BinaryIO]:
+    """A binary file (0600) that replaces `path` only once it is written and fsynced; the directory is fsynced too."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace `path` by `data` atomically and durably."""
+    with atomic_write(path) as f:
+        f.write(data)
+
+
+def append_durably(path: Path, data: bytes) -> None:
+    """Append bytes to a file (created 0600) and fsync it (and its directory when the file is new)."""
+    new = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if new:
+        fsync_dir(path.parent)
