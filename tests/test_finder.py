@@ -8,7 +8,6 @@ import gzip
 import hashlib
 import itertools
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from yizhan.hours import to_json
 from yizhan.model import Network, Station
 from yizhan.phones import _SEP as PHONE_SEP
 
-from .conftest import CHROMIUM, chromium, copy_project, serve_http
+from .conftest import chromium, copy_project, serve_http
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLIDAYS = ["2026-10-01", "2026-01-01"]
@@ -243,7 +242,6 @@ def test_finder_js_is_plain_and_local() -> None:
 # ---------------------------------------------------------------------------------------------
 # The built finder in Chromium
 
-needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="no chromium")
 CHUNK = 16  # small chunks, so the demo's 77 stations make five and the chunk loading is exercised
 
 
@@ -337,7 +335,6 @@ def nearest(lat: float, lon: float, level: str | None = None, n: int = 10) -> li
     return [s.id for s in sorted(stations, key=lambda s: distance_km(lat, lon, *rounded(s)))[:n]]
 
 
-@needs_browser
 def test_geolocation_shows_the_nearest_stations(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page(f"{server}/finder.html", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]}, permissions=["geolocation"])
     page.wait_for_selector("#yz-finder[data-geo=ok] #yz-results li")
@@ -363,7 +360,6 @@ def test_geolocation_shows_the_nearest_stations(server: str, open_page: Callable
     assert page.url == f"{server}/s/{nearest(*WUXI, level='point')[0]}.html"
 
 
-@needs_browser
 def test_denied_location_offers_the_region_picker(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page(f"{server}/finder.html")  # no permission: Chromium denies at once
     page.wait_for_selector("#yz-finder[data-geo=denied] #yz-picker:not([hidden])")
@@ -391,7 +387,6 @@ def test_denied_location_offers_the_region_picker(server: str, open_page: Callab
     assert set(result_ids(page)) == matching(demo_network(), "扬名") and page.input_value("#yz-q") == "扬名"
 
 
-@needs_browser
 def test_location_timeout_offers_the_region_picker(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page(f"{server}/finder.html", permissions=["geolocation"])  # allowed, but no position ever comes
     page.wait_for_selector("#yz-picker:not([hidden])", timeout=12_000)
@@ -400,7 +395,6 @@ def test_location_timeout_offers_the_region_picker(server: str, open_page: Calla
     assert page.locator("#yz-city option").all_inner_texts() == ["请选择城市", "南京市", "无锡市", "镇江市"]
 
 
-@needs_browser
 def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     net = demo_network()
     liangxi = {s.id for s in net.stations.values() if s.region.district == "梁溪区"}
@@ -439,7 +433,6 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     assert page.locator("#yz-results li").count() == 0
 
 
-@needs_browser
 def test_query_parameter_prefills_the_search(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page(f"{server}/finder.html?s={quote('崇安寺')}", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]},
                      permissions=["geolocation"])  # fmt: skip
@@ -451,7 +444,6 @@ def test_query_parameter_prefills_the_search(server: str, open_page: Callable[..
     assert "米" in page.locator("#yz-results .yz-f-dist").first.inner_text()  # distances once the location is known
 
 
-@needs_browser
 def test_finder_works_from_file_url(finder_site: Path, open_page: Callable[..., Any]) -> None:
     page = open_page((finder_site / "finder.html").as_uri())
     page.wait_for_selector("#yz-picker:not([hidden])")
@@ -465,7 +457,6 @@ def test_finder_works_from_file_url(finder_site: Path, open_page: Callable[..., 
     assert page.url == (finder_site / "s" / "wuxi-liangxi-chongansi-huangting.html").as_uri()
 
 
-@needs_browser
 def test_data_text_is_never_markup(server: str, open_page: Callable[..., Any]) -> None:
     evil = '<img src=x onerror="window.pwned=1">'
 
@@ -486,7 +477,6 @@ def test_data_text_is_never_markup(server: str, open_page: Callable[..., Any]) -
     assert page.locator("#yz-results img").count() == 0 and page.evaluate("window.pwned") is None
 
 
-@needs_browser
 def test_missing_data_file_says_so(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page("about:blank", service_workers="block")  # the worker's precache would serve the chunks
     page.route("**/assets/yizhan/finder-c*.js", lambda route: route.abort())
