@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "bench" / "finder"
 OWNED = ".finder-bench"  # marks folders this benchmark made (the only ones it deletes)
@@ -89,12 +91,7 @@ def prepare(n: int, reuse: bool) -> Path:
     site = work / "out" / "site"
     if reuse and (work / OWNED).is_file() and (site / "finder.html").is_file():
         return site
-    if work.exists():
-        if not (work / OWNED).is_file():
-            sys.exit(f"{work} exists and was not made by this benchmark: remove it yourself or run `make clean`")
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    (work / OWNED).write_text("made by bench/finder.py; deleted and remade on each run\n", encoding="utf-8")
+    benchlib.fresh_dir(work, OWNED, "bench/finder.py")
     shutil.copy2(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "content", work / "content")
     for cmd in (["demo-data", "--count", str(n), "--out", "stations"], ["build", "--no-posters", "--stations", "stations", "--out", "out"]):

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import json
 import random
-import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import benchlib
 
 from tests import pgcluster
 from tests.hubhelpers import ENV, free_port, kill, make_rows, start_hub
@@ -32,13 +33,7 @@ MARKER = ".hub-bench"
 
 def fresh(path: Path) -> Path:
     """An empty work folder (refuses to delete a folder this benchmark did not make)."""
-    if path.exists():
-        if not (path / MARKER).exists():
-            sys.exit(f"{path} exists and is not this benchmark's: not deleting it")
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    (path / MARKER).touch()
-    return path
+    return benchlib.fresh_dir(path, MARKER, "bench/hub.py")
 
 
 def upload(kdir: Path, port: int, token: str) -> tuple[float, str]:

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import selectors
-import shutil
 import socket
 import statistics
 import subprocess
@@ -29,6 +28,8 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import benchlib
 
 from kiosk.form import new_record
 from yizhan.checkins import HEADER, encode_row, read_rows
@@ -183,9 +184,7 @@ def main() -> int:
     parser.add_argument("--clients", default="1,10,50")
     parser.add_argument("--threads", type=int, default=16, help="waitress threads of the kiosk (its default)")
     args = parser.parse_args()
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True)
+    benchlib.fresh_dir(WORK, ".kiosk-bench", "bench/kiosk.py")  # never deletes a folder it did not make
     raw = raw_rate(WORK / "raw.csv", args.seconds)
     print(f"raw append+fsync per row: {raw['rate']:.0f} rows/s (slowest 0.5 s: {raw['slowest_half_second_rate']:.0f}/s)")
     results = []

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "build" / "bench"
 OWNED = ".posters-bench"  # marks folders this benchmark created (the only ones it deletes)
@@ -47,13 +49,7 @@ PY = sys.executable
 
 def fresh_dir(path: Path) -> Path:
     """An empty folder made (and marked) by this benchmark; refuses to delete anything else."""
-    if path.exists():
-        if not (path / OWNED).is_file():
-            sys.exit(f"{path} exists and was not made by this benchmark: remove it yourself or run `make clean`")
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    (path / OWNED).write_text("made by bench/posters.py; deleted and remade on each run\n", encoding="utf-8")
-    return path
+    return benchlib.fresh_dir(path, OWNED, "bench/posters.py")
 
 
 def _tree_rss(root: int) -> int:

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import benchlib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,13 +59,7 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 def fresh_dir(path: Path) -> Path:
     """An empty folder made (and marked) by this benchmark; refuses to delete anything else."""
-    if path.exists():
-        if not (path / OWNED).is_file():
-            sys.exit(f"{path} exists and was not made by this benchmark: remove it yourself or run `make clean`")
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    (path / OWNED).write_text("made by bench/site_build.py; deleted and remade on each run\n", encoding="utf-8")
-    return path
+    return benchlib.fresh_dir(path, OWNED, "bench/site_build.py")
 
 
 def clear_output(path: Path) -> None:
