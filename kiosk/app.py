@@ -35,6 +35,8 @@ SECURITY_HEADERS = {
 _HEADERS = {name: [value] for name, value in SECURITY_HEADERS.items()}  # as Bottle stores them (names title-cased)
 _NUMBER = re.compile(r"[0-9A-F]{6}")
 _TIME = re.compile(r"\d\d:\d\d")
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FIELDS = 50
 
 
 class Sink(Protocol):
@@ -111,14 +113,22 @@ def unquote_field(raw: bytes) -> str:
 def read_form(max_body: int) -> dict[str, str]:
     """The fields of a urlencoded POST body (first value of each), decoded as UTF-8; 413/415/400 otherwise."""
     ctype = request.content_type.split(";")[0].strip().lower()
-    if ctype != "application/x-www-form-urlencoded":
+    if ctype != FORM_TYPE:
         raise HTTPError(415, "表单格式不对")
     body = request.body.read(max_body + 1)
     if len(body) > max_body:
         raise HTTPError(413, "提交的内容太长")
-    parts = body.split(b"&") if body else []
-    if len(parts) > 50:
+    fields = parse_fields(body)
+    if fields is None:
         raise HTTPError(400, "表单字段太多")
+    return fields
+
+
+def parse_fields(body: bytes) -> dict[str, str] | None:
+    """The fields of a urlencoded body (first value of each, UTF-8), or None when it has more than MAX_FIELDS."""
+    parts = body.split(b"&") if body else []
+    if len(parts) > MAX_FIELDS:
+        return None
     out: dict[str, str] = {}
     for part in parts:
         key, _, value = part.partition(b"=")
@@ -173,7 +183,10 @@ def make_app(
     `/Q/<CODE>` is each station's phone self check-in (source qr), looked up with `lookup(code)` (code already
     normalised); with `home`, `/` is the tablet form of that station (source kiosk). Records go to `sink.add`.
     """
-    app = app if app is not None else Bottle()
+    from .hotpath import CheckinBottle, hot_path  # it builds on this module's helpers
+
+    own = app is None
+    app = CheckinBottle() if app is None else app
     install_basics(app, config.max_body)
 
     def show_form(place: Place, source: str, values: Mapping[str, str], errors: Mapping[str, str]) -> str:
@@ -186,16 +199,23 @@ def make_app(
         if errors:
             response.status = 422
             return show_form(place, source, values, errors)
+        status, out = store(place, source, values)
+        if status == 303:
+            return see_other(out)
+        response.status = status
+        return out
+
+    def store(place: Place, source: str, values: Mapping[str, str]) -> tuple[int, str]:
+        """Store valid values: (303, the thank-you path) once durable, else (503, the form again with a message)."""
         record = form.new_record(values, place.station_id, source, config.device_id)
         try:
             sink.add(record)
         except Exception as err:  # noqa: BLE001 - whatever the sink raised, the member must try again
             print(f"check-in not stored: {type(err).__name__}", file=sys.stderr)  # never the record itself
-            response.status = 503
-            return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
+            return 503, show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]
         base = "/ok" if source == "kiosk" else f"/Q/{place.code}/ok"
-        return see_other(f"{base}?n={number}&t={quote(at)}")
+        return 303, f"{base}?n={number}&t={quote(at)}"
 
     def thanks(place: Place, source: str) -> str:
         number, at = request.query.get("n", ""), request.query.get("t", "")
@@ -227,4 +247,6 @@ def make_app(
     app.post("/Q/<code>")(lambda code: submit(place_for(code), "qr"))
     app.get("/Q/<code>/ok")(lambda code: thanks(place_for(code), "qr"))
     app.get("/q/<code>")(lambda code: go(f"/Q/{place_for(code).code}", 301))
+    if own:
+        app.fast = hot_path(home, lookup, config.max_body, store)  # type: ignore[attr-defined]
     return app
