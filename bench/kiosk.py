@@ -9,6 +9,7 @@ Run by `make bench`, or `python3 bench/kiosk.py [--seconds 5] [--clients 1,10,50
          counts once its 303 arrived (the server answers only after fsync). Rate, p50/p99 latency, and "lost": the
          acknowledged check-ins (unique names) missing from the CSV, or present more than once, read back at the end.
 Targets: kiosk rate at 10 clients >= 50% of the raw rate, p99 <= 50 ms at 50 clients, 0 lost; exit 1 if missed.
+The kiosk runs as users run it: `yizhan kiosk` with its defaults (16 threads, pinned to one CPU).
 Work files go to build/bench/kiosk/ (replaced on each run); figures to build/bench/kiosk.json.
 """
 
