@@ -486,3 +486,22 @@ def test_missing_data_file_says_so(server: str, open_page: Callable[..., Any]) -
     page.wait_for_selector("#yz-finder[data-error=load]")
     assert page.inner_text("#yz-count").startswith("驿站数据加载失败")
     assert page.locator("#yz-picker").is_visible()  # the location message still shows, with the picker
+
+
+def test_a_place_search_asks_for_that_place_first(server: str, open_page: Callable[..., Any]) -> None:
+    """?s=崇安寺 (as the home page's search form sends it): the chunks of the towns named so are requested before any
+    other chunk, before the position is known (here: no permission, so never)."""
+    page = open_page(f"{server}/finder.html?s={quote('崇安寺')}")
+    page.wait_for_selector("#yz-finder[data-loaded=all]")
+    d = page.evaluate("window.yizhanFinderBoot.data")
+    want: list[int] = []
+    for district, town in d["towns"]:
+        if "崇安寺" in town + d["districts"][district][1]:
+            want += [k for k in d["tk"][d["towns"].index([district, town])] if k not in want]
+    asked: list[int] = []  # in the order first asked (the service worker fetches them again after the load)
+    for u in open_page.requests:  # type: ignore[attr-defined]
+        if (m := re.search(r"/finder-c(\d+)\.[0-9a-f]{8}\.js$", u)) and int(m[1]) not in asked:
+            asked.append(int(m[1]))
+    assert want and sorted(asked) == list(range(5))
+    assert asked[: len(want)] == want and want != list(range(len(want)))  # not simply index order
+    assert set(result_ids(page)) == matching(demo_network(), "崇安寺")

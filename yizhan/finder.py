@@ -247,7 +247,8 @@ def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
     css = "\n".join(line for line in (ASSETS / "finder.css").read_text(encoding="utf-8").splitlines() if line.strip())
-    first = ("files", "box", "lvm")  # what finder-boot.js needs to ask for the nearest chunks at once
+    # What finder-boot.js needs to ask at once for the nearest chunks, and for a ?s= place name's own chunks.
+    first = ("files", "box", "lvm", "cities", "districts", "towns", "tk")
     boot = {key: index[key] for key in first} | {"dir": f"{base}{DIR}/"}
     rest = {key: value for key, value in index.items() if key not in first}
     return f"""---

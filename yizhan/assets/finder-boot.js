@@ -2,7 +2,9 @@
  * position at once and, as soon as it comes, for the chunk files of the nearest stations, so the network works
  * while the rest of the page is still being parsed. finder.js (at the end of the page) takes over from here.
  * yizhanBoot(d): d.files (chunk file names), d.box (each chunk's [min lat, min lon, max lat, max lon] in 1e-5
- * degree), d.lvm (each chunk's levels as a bit mask), d.dir (where the files are). Plain ES5. */
+ * degree), d.lvm (each chunk's levels as a bit mask), d.dir (where the files are), d.cities, d.districts ([city, name])
+ * and d.towns ([district, name]) with d.tk (each town's chunks): a ?s= search for a place name asks for that place's
+ * chunks first, before the position is known. Plain ES5. */
 window.yizhanBoot = function (d) {
   "use strict";
   var F = window.yizhanFinder = window.yizhanFinder || {}, q = F.q = F.q || [];
@@ -43,6 +45,18 @@ window.yizhanBoot = function (d) {
     for (var i = 0; i < order.length; i++) B.request(order[i][1]);
   };
 
+  /* The chunks of the towns whose town, district or city name contains one of the words (at most 8, index order). */
+  B.requestPlace = function (words) {
+    var want = [], seen = {}, t, w, k;
+    for (t = 0; t < d.towns.length && want.length < 8; t++) {
+      var dist = d.districts[d.towns[t][0]], names = d.towns[t][1] + " " + dist[1] + " " + d.cities[dist[0]];
+      for (w = 0; w < words.length; w++) if (names.indexOf(words[w]) >= 0) break;
+      if (w === words.length) continue;
+      for (k = 0; k < d.tk[t].length; k++) if (!seen[d.tk[t][k]]) { seen[d.tk[t][k]] = true; want.push(d.tk[t][k]); }
+    }
+    for (k = 0; k < want.length && k < 8; k++) B.request(want[k]);
+  };
+
   /* Call ok(position) or fail(error) once the first position question is answered. */
   B.then = function (ok, fail) {
     if (B.pos) ok(B.pos); else if (B.geoError) fail(B.geoError); else B.waiters.push([ok, fail]);
@@ -70,5 +84,16 @@ window.yizhanBoot = function (d) {
       settle(null, {code: 2});
     }
   }
-  if (query) setTimeout(function () { B.requestAll(B.pos ? {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude} : null); }, 250);
+  if (query) {
+    B.requestPlace(placeTerms());
+    setTimeout(function () { B.requestAll(B.pos ? {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude} : null); }, 250);
+  }
+
+  /* The Chinese words of ?s= (a place name is what people type most): 崇安寺 in ?s=崇安寺 or ?s=无锡+崇安寺. */
+  function placeTerms() {
+    var m = /[?&]s=([^&#]*)/.exec(window.location.search || ""), out = [], words;
+    try { words = m ? decodeURIComponent(m[1].replace(/\+/g, " ")).split(/\s+/) : []; } catch (e) { words = []; }
+    for (var i = 0; i < words.length; i++) if (/[\u3400-\u9fff]/.test(words[i])) out.push(words[i]);
+    return out;
+  }
 };
