@@ -15,6 +15,8 @@ performance.now() (from navigation start) at the frame after the change (rAF, th
 * material:  index.html?q=无锡 until Material's own search shows a result (it indexes no station page).
 Median and worst of --reps visits, a profile of the median visits at the largest N; build/bench/finder.json.
 Exit status 1 when the worst visit at the largest N misses a target.
+`--floor` measures, under the same conditions, what no finder can beat: a ~0.5 kB page that shows 10 rows as soon
+as the position comes (no data at all), and a page whose input handler only changes one line of text.
 """
 
 from __future__ import annotations
@@ -274,11 +276,45 @@ def report(results: list[dict[str, Any]]) -> tuple[list[str], bool]:
     return lines, ok
 
 
+FLOOR_NEAREST = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><script>
+navigator.geolocation.getCurrentPosition(function () {
+  var go = function () { var d = document.createElement("ol"); d.id = "yz-results"; d.innerHTML = "<li>驿站</li>".repeat(10); document.body.appendChild(d); };
+  if (document.body) go(); else document.addEventListener("DOMContentLoaded", go);
+}, null, {timeout: 5000, maximumAge: 600000});
+</script></head><body><p>查找驿站</p></body></html>"""
+FLOOR_TYPING = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><input id="yz-q" type="search">
+<ol id="yz-results"><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li><li>驿站</li></ol>
+<script>var ol = document.getElementById("yz-results");
+document.getElementById("yz-q").addEventListener("input", function (e) { ol.firstChild.textContent = "查询：" + e.target.value; });
+window.yizhanFinder.load("more", {});</script></body></html>"""
+
+
+def floor(browser: Any, reps: int) -> None:
+    """The floors: FLOOR_NEAREST until its 10 rows are drawn, FLOOR_TYPING's worst keystroke to frame."""
+    work = WORK / "floor"
+    benchlib.fresh_dir(work, OWNED, "bench/finder.py")
+    for name, html in (("nearest", FLOOR_NEAREST), ("typing", FLOOR_TYPING)):
+        (work / name).mkdir()
+        (work / name / "finder.html").write_text(html, encoding="utf-8")  # the name the in-page probe expects
+    httpd = serve(work)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        near = [visit(browser, base + "nearest/finder.html")["ms"] for _ in range(reps)]
+        keys = [max(k["paint"] for k in visit(browser, base + "typing/finder.html", ["liangxi", "兰园", "0510827", "报到"])["keys"])
+                for _ in range(reps)]  # fmt: skip
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    print(f"floor, 10 rows as soon as the position comes: {', '.join(f'{v:.0f}' for v in near)} ms")
+    print(f"floor, worst keystroke to frame, one text change: {', '.join(f'{v:.1f}' for v in keys)} ms")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="2300,10000", help="comma-separated station counts (default: 2300,10000)")
     ap.add_argument("--reps", type=int, default=3, help="cold visits per measurement (default: 3)")
     ap.add_argument("--reuse", action="store_true", help="reuse the sites this benchmark built before (no generate + build)")
+    ap.add_argument("--floor", action="store_true", help="only measure the floors (see the docstring)")
     args = ap.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if not Path(CHROMIUM).exists():
@@ -289,6 +325,10 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         print(f"finder benchmark: sizes {sizes}, {args.reps} reps; Chromium {browser.version}, CPU /{CPU_SLOWDOWN}, "
               f"{NETWORK['downloadThroughput'] * 8 / 1e6:g} Mbps, {NETWORK['latency']} ms; load avg {os.getloadavg()[0]:.1f}", flush=True)
+        if args.floor:
+            floor(browser, args.reps)
+            browser.close()
+            return 0
         results = [measure(browser, n, args.reps, args.reuse) for n in sizes]
         browser.close()
     lines, ok = report(results)

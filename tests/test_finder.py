@@ -493,7 +493,7 @@ def test_a_place_search_asks_for_that_place_first(server: str, open_page: Callab
     other chunk, before the position is known (here: no permission, so never)."""
     page = open_page(f"{server}/finder.html?s={quote('崇安寺')}")
     page.wait_for_selector("#yz-finder[data-loaded=all]")
-    d = page.evaluate("window.yizhanFinderBoot.data")
+    d = page.evaluate("window.yizhanFinderIndex")
     want: list[int] = []
     for district, town in d["towns"]:
         if "崇安寺" in town + d["districts"][district][1]:

@@ -247,8 +247,7 @@ def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
     css = "\n".join(line for line in (ASSETS / "finder.css").read_text(encoding="utf-8").splitlines() if line.strip())
-    # What finder-boot.js needs to ask at once for the nearest chunks, and for a ?s= place name's own chunks.
-    first = ("files", "box", "lvm", "cities", "districts", "towns", "tk")
+    first = ("files", "box", "lvm")  # what finder-boot.js needs to ask for the nearest chunks at once
     boot = {key: index[key] for key in first} | {"dir": f"{base}{DIR}/"}
     rest = {key: value for key, value in index.items() if key not in first}
     return f"""---
@@ -292,6 +291,10 @@ yizhanBoot({_inline_json(boot)});
 
 <script>
 window.yizhanFinderIndex={_inline_json(rest)};
+</script>
+
+<script>
+window.yizhanFinderBoot.place(window.yizhanFinderIndex);
 </script>
 
 <script>

@@ -2,9 +2,8 @@
  * position at once and, as soon as it comes, for the chunk files of the nearest stations, so the network works
  * while the rest of the page is still being parsed. finder.js (at the end of the page) takes over from here.
  * yizhanBoot(d): d.files (chunk file names), d.box (each chunk's [min lat, min lon, max lat, max lon] in 1e-5
- * degree), d.lvm (each chunk's levels as a bit mask), d.dir (where the files are), d.cities, d.districts ([city, name])
- * and d.towns ([district, name]) with d.tk (each town's chunks): a ?s= search for a place name asks for that place's
- * chunks first, before the position is known. Plain ES5. */
+ * degree), d.lvm (each chunk's levels as a bit mask), d.dir (where the files are). Once the page's region index
+ * is parsed, yizhanFinderBoot.place(index) asks first for the chunks of a place named in ?s=. Plain ES5. */
 window.yizhanBoot = function (d) {
   "use strict";
   var F = window.yizhanFinder = window.yizhanFinder || {}, q = F.q = F.q || [];
@@ -45,14 +44,16 @@ window.yizhanBoot = function (d) {
     for (var i = 0; i < order.length; i++) B.request(order[i][1]);
   };
 
-  /* The chunks of the towns whose town, district or city name contains one of the words (at most 8, index order). */
-  B.requestPlace = function (words) {
-    var want = [], seen = {}, t, w, k;
-    for (t = 0; t < d.towns.length && want.length < 8; t++) {
-      var dist = d.districts[d.towns[t][0]], names = d.towns[t][1] + " " + dist[1] + " " + d.cities[dist[0]];
+  /* ?s= naming a place (崇安寺, 梁溪区): ask for the chunks of the towns whose town, district or city name has one of
+   * its Chinese words (at most 8, index order) before the position is known. ix: the region index (towns [district,
+   * name] with tk, each town's chunks; districts [city, name]; cities). */
+  B.place = function (ix) {
+    var words = query ? placeTerms() : [], want = [], seen = {}, t, w, k;
+    for (t = 0; t < ix.towns.length && words.length && want.length < 8; t++) {
+      var dist = ix.districts[ix.towns[t][0]], names = ix.towns[t][1] + " " + dist[1] + " " + ix.cities[dist[0]];
       for (w = 0; w < words.length; w++) if (names.indexOf(words[w]) >= 0) break;
       if (w === words.length) continue;
-      for (k = 0; k < d.tk[t].length; k++) if (!seen[d.tk[t][k]]) { seen[d.tk[t][k]] = true; want.push(d.tk[t][k]); }
+      for (k = 0; k < ix.tk[t].length; k++) if (!seen[ix.tk[t][k]]) { seen[ix.tk[t][k]] = true; want.push(ix.tk[t][k]); }
     }
     for (k = 0; k < want.length && k < 8; k++) B.request(want[k]);
   };
@@ -84,10 +85,7 @@ window.yizhanBoot = function (d) {
       settle(null, {code: 2});
     }
   }
-  if (query) {
-    B.requestPlace(placeTerms());
-    setTimeout(function () { B.requestAll(B.pos ? {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude} : null); }, 250);
-  }
+  if (query) setTimeout(function () { B.requestAll(B.pos ? {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude} : null); }, 250);
 
   /* The Chinese words of ?s= (a place name is what people type most): 崇安寺 in ?s=崇安寺 or ?s=无锡+崇安寺. */
   function placeTerms() {

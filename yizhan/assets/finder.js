@@ -563,8 +563,7 @@
     for (var i = 0; i < ids.length; i++) ui[ids[i]] = document.getElementById("yz-" + ids[i]);
     pageBase = root.getAttribute("data-base") || "";
     stationPath = root.getAttribute("data-station") || stationPath;
-    var moved = ["files", "cities", "districts", "towns", "tk"];  // inline in the boot data (finder-boot.js)
-    for (i = 0; i < moved.length; i++) ix[moved[i]] = boot.data[moved[i]];
+    ix.files = boot.data.files;
     decodeIndex();
     boot.onfail = schedule;
     var chips = root.querySelectorAll(".yz-f-chip");
