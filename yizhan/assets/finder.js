@@ -399,8 +399,9 @@
   function schedule() {
     if (pending) return;
     pending = true;
-    // While a search is still loading, redraw at most every 300 ms (each redraw searches everything loaded so far).
-    var wait = state.query && loadedChunks < ix.files.length ? Math.max(0, lastShow + 300 - new Date().getTime()) : 0;
+    // While a search is still loading, redraw at most every 300 ms (each redraw searches everything loaded so far),
+    // but not before its first results are on screen.
+    var wait = state.query && loadedChunks < ix.files.length && slots.length ? Math.max(0, lastShow + 300 - new Date().getTime()) : 0;
     setTimeout(function () { (window.requestAnimationFrame || setTimeout)(function () { pending = false; show(); }); }, wait);
   }
 
