@@ -172,6 +172,8 @@ def test_storage_failure_keeps_the_form(web: TestApp, kiosk: Kiosk) -> None:
     kiosk.store.path.rename(kiosk.data_dir / "elsewhere.csv")
     kiosk.store.path.mkdir()  # appends now fail (EISDIR)
     res = web.post("/", FORM, status=503)
+    secure(res)
+    assert res.headers["Content-Type"] == "text/html; charset=UTF-8"
     page = soup(res)
     assert page.select_one(".alert").text == "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"
     assert page.select_one("#name")["value"] == "张三"
