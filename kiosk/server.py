@@ -60,7 +60,10 @@ def use_one_cpu() -> int | None:
     if len(cpus) < 2:
         return None
     cpu = max(cpus)
-    os.sched_setaffinity(0, {cpu})
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:  # a container or policy may refuse it: then the kiosk simply runs on every CPU
+        return None
     return cpu
 
 
