@@ -10,6 +10,7 @@ window.yizhanBoot = function (d) {
   if (!F.load) F.load = function (kind, payload) { q.push([kind, payload]); };  // finder.js replays these
   var B = window.yizhanFinderBoot = {data: d, asked: {}, failed: {}, pos: null, geoError: null, asking: false, waiters: []};
   var query = /[?&]s=[^&#]/.test(window.location.search || "");
+  var waitPlace = query && placeTerms().length > 0;  // ?s= with Chinese words: B.place() orders the first requests
 
   /* Load chunk k once (a <script> tag: works from file:// too). */
   B.request = function (k) {
@@ -56,7 +57,13 @@ window.yizhanBoot = function (d) {
       for (k = 0; k < ix.tk[t].length; k++) if (!seen[ix.tk[t][k]]) { seen[ix.tk[t][k]] = true; want.push(ix.tk[t][k]); }
     }
     for (k = 0; k < want.length && k < 8; k++) B.request(want[k]);
+    if (!waitPlace) return;
+    waitPlace = false;  // then every chunk: nearest first once the position is known, else after a moment
+    if (B.pos) B.requestAll(here());
+    else setTimeout(function () { B.requestAll(B.pos ? here() : null); }, 250);
   };
+
+  function here() { return {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude}; }
 
   /* Call ok(position) or fail(error) once the first position question is answered. */
   B.then = function (ok, fail) {
@@ -77,7 +84,7 @@ window.yizhanBoot = function (d) {
     try {
       geo.getCurrentPosition(function (p) {
         var ref = {lat: p.coords.latitude, lon: p.coords.longitude};
-        if (query) B.requestAll(ref);
+        if (query) { if (!waitPlace) B.requestAll(ref); }
         else { var near = B.order(ref, -1); for (var i = 0; i < near.length && i < 2; i++) B.request(near[i][1]); }
         settle(p, null);
       }, function (e) { settle(null, e || {code: 2}); }, {enableHighAccuracy: false, timeout: 5000, maximumAge: 600000});
@@ -85,7 +92,7 @@ window.yizhanBoot = function (d) {
       settle(null, {code: 2});
     }
   }
-  if (query) setTimeout(function () { B.requestAll(B.pos ? {lat: B.pos.coords.latitude, lon: B.pos.coords.longitude} : null); }, 250);
+  if (query && !waitPlace) setTimeout(function () { B.requestAll(B.pos ? here() : null); }, 250);
 
   /* The Chinese words of ?s= (a place name is what people type most): 崇安寺 in ?s=崇安寺 or ?s=无锡+崇安寺. */
   function placeTerms() {

@@ -108,16 +108,19 @@
     c.indexed = true;
   }
 
-  /* Search strings of the loaded chunks not indexed yet (what indexSoon has not done by the time a search runs). */
-  function indexChunks() {
-    var built = false;
-    for (var k = 0; k < chunks.length; k++) {
-      var c = chunks[k];
+  /* Search strings of the loaded chunks not indexed yet (what indexSoon has not done by the time a search runs), nearest
+   * chunks first; past `budget` ms (after at least one chunk) the rest waits for the next redraw. True when none is left. */
+  function indexChunks(budget) {
+    var built = false, start = new Date().getTime(), order = chunkOrder(refPoint(), -1), done = true;
+    for (var n = 0; n < order.length; n++) {
+      var k = order[n][1], c = chunks[k];
       if (!c.data || c.indexed) continue;
+      if (built && new Date().getTime() - start > budget) { done = false; break; }
       indexChunk(k);
       built = true;
     }
     if (built) hayVersion++;
+    return done;
   }
 
   /* 'liang xi qu' → 'liangxiqu' SEP 'lxq'; a token starting with ~ is a non-Chinese run, kept whole. */
@@ -291,9 +294,9 @@
 
   function searchView() {
     var norm = normalize(state.query), terms = parseTerms(norm), n = terms.length, i, j, k, p, ref = refPoint();
-    var complete = loadedChunks === ix.files.length && !!more;
-    if (!complete) requestAll(ref);
-    indexChunks();
+    var loaded = loadedChunks === ix.files.length && !!more;
+    if (!loaded) requestAll(ref);
+    var indexed = indexChunks(30), complete = loaded && indexed;  // 30 ms: first results before every string is built
     // Typing on: only the stations that matched the shorter query can match the longer one.
     var last = lastSearch && lastSearch.version === hayVersion && norm.indexOf(lastSearch.norm) === 0 ? lastSearch.matches : null;
     var count = last ? last.length : ix.n, matches = [], top = new Top(state.limit);
@@ -316,7 +319,7 @@
     var wait = complete ? "" : "（仍在加载其余驿站…）";
     var text = top.total ? "找到 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "") + wait + "：" :
       "没有找到与“" + state.query + "”相关的" + levelWord() + "。" + (complete ? "可以换个关键词，或拨打服务热线 12371。" : "正在加载更多数据…");
-    return {items: top.items, total: top.total, text: text, ref: ref, done: complete};
+    return {items: top.items, total: top.total, text: text, ref: ref, done: complete, more: !indexed};
   }
 
   /* ---- rendering ---- */
@@ -427,6 +430,7 @@
     }
     root.removeAttribute("data-error");
     paint(view);
+    if (view.more) schedule();  // search strings still to build: search again soon
     if (view.done) startBackground();
   }
 
