@@ -138,7 +138,7 @@ def baseline(project: Path, out: Path) -> None:
         for c in (one, cities[network.stations[sid].region.city], everything):
             for op in ops:
                 if op[0] != "lit":
-                    _op(c, op, FONT_NAME)
+                    poster_layout.draw_op(c, op)
                     continue
                 m = re.match(r"q ([\d.]+) 0 0 \S+ ([\d.]+) ([\d.]+) cm", op[1])
                 assert m
@@ -155,17 +155,6 @@ def baseline(project: Path, out: Path) -> None:
         c.save()
     everything.save()
 
-
-def _op(c: Any, op: list[Any], font: str) -> None:
-    kind = op[0]
-    if kind == "text":
-        c.drawString(op[1], op[2], op[3])
-    elif kind == "font":
-        c.setFont(font, op[1])
-    elif kind == "fill":
-        c.setFillColorRGB(op[1], op[2], op[3])
-    elif kind == "rect":
-        c.rect(op[1], op[2], op[3], op[4], stroke=0, fill=1)
 
 
 def pdf_bytes(out: Path, n: int) -> dict[str, Any]:

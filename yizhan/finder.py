@@ -98,7 +98,10 @@ def tokens_initials(tokens: str) -> str:
     return "".join(t[1:] if t.startswith(_MARK) else t[0] for t in tokens.split())
 
 
-def _regions(network: Network) -> tuple[list[str], list[list[Any]], list[list[Any]], dict[tuple[str, str, str], int]]:
+Regions = tuple[list[str], list[list[Any]], list[list[Any]], dict[tuple[str, str, str], int]]  # what _regions returns
+
+
+def _regions(network: Network) -> Regions:
     """Cities, districts [city, name], towns [district, name] and each region's town index (finder.js averages the centres)."""
     cities: list[str] = []
     districts: list[list[Any]] = []
@@ -170,10 +173,10 @@ def _box(part: list[Station]) -> list[int]:
     return [min(lats), min(lons), max(lats), max(lons)]
 
 
-def _index(network: Network, stations: list[Station], tables: _Tables, holidays: list[str], size: int,
+def _index(regions: Regions, stations: list[Station], tables: _Tables, holidays: list[str], size: int,
            files: list[str], more: str) -> dict[str, Any]:  # fmt: skip
     """The page's inline data: chunk files with their areas and levels, regions for the picker, shared tables."""
-    cities, districts, towns, town_index = _regions(network)
+    cities, districts, towns, town_index = regions
     chunks_of: list[set[int]] = [set() for _ in towns]
     for i, s in enumerate(stations):
         chunks_of[town_index[(s.region.city, s.region.district, s.region.town)]].add(i // size)
@@ -219,13 +222,14 @@ def finder_data(network: Network, holidays: list[str], chunk_size: int | None = 
     size = chunk_size or CHUNK
     stations = order(network)
     tables = _Tables(stations)
-    town_index = _regions(network)[3]
+    regions = _regions(network)
+    town_index = regions[3]
     texts = [_js(f"c{k}", _chunk(k, stations[i : i + size], tables, town_index)) for k, i in enumerate(range(0, len(stations), size))]
     files = [(_hashed(f"finder-c{k}", text), text) for k, text in enumerate(texts)]
     more = _js("more", _more(stations))
     files.append((_hashed("finder-more", more), more))
     names = [posixpath.basename(path) for path, _ in files]
-    return FinderData(files, _index(network, stations, tables, holidays, size, names[:-1], names[-1]))
+    return FinderData(files, _index(regions, stations, tables, holidays, size, names[:-1], names[-1]))
 
 
 def _inline_json(payload: dict[str, Any]) -> str:
@@ -234,8 +238,8 @@ def _inline_json(payload: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _script(name: str) -> str:
-    """An asset script without comments' blank lines (a blank line would end the raw HTML block in Markdown)."""
+def _asset(name: str) -> str:
+    """An asset's text without blank lines (a blank line would end the raw HTML block in Markdown)."""
     return "\n".join(line for line in (ASSETS / name).read_text(encoding="utf-8").splitlines() if line.strip())
 
 
@@ -246,7 +250,6 @@ def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
     station = "s/{id}/" if use_directory_urls else "s/{id}.html"
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
-    css = "\n".join(line for line in (ASSETS / "finder.css").read_text(encoding="utf-8").splitlines() if line.strip())
     first = ("files", "box", "lvm")  # what finder-boot.js needs to ask for the nearest chunks at once
     boot = {key: index[key] for key in first} | {"dir": f"{base}{DIR}/"}
     rest = {key: value for key, value in index.items() if key not in first}
@@ -260,11 +263,11 @@ search:
 # 查找驿站
 
 <style>
-{css}
+{_asset("finder.css")}
 </style>
 
 <script>
-{_script("finder-boot.js")}
+{_asset("finder-boot.js")}
 yizhanBoot({_inline_json(boot)});
 </script>
 
@@ -298,11 +301,11 @@ window.yizhanFinderBoot.place(window.yizhanFinderIndex);
 </script>
 
 <script>
-{_script("hours.js")}
+{_asset("hours.js")}
 </script>
 
 <script>
-{_script("finder.js")}
+{_asset("finder.js")}
 </script>
 
 ## 按地区浏览

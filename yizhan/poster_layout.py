@@ -208,18 +208,23 @@ def layout(p: PosterContent, qr_cache: Path | None) -> list[Op]:
     return page.ops
 
 
+def draw_op(canvas: Any, op: Op) -> None:
+    """Replay one display-list operation onto a reportlab canvas."""
+    kind = op[0]
+    if kind == "text":
+        canvas.drawString(op[1], op[2], op[3])
+    elif kind == "font":
+        canvas.setFont(FONT_NAME, op[1])
+    elif kind == "fill":
+        canvas.setFillColorRGB(op[1], op[2], op[3])
+    elif kind == "rect":
+        canvas.rect(op[1], op[2], op[3], op[4], stroke=0, fill=1)
+    elif kind == "lit":
+        canvas.addLiteral(op[1])
+
+
 def draw(canvas: Any, ops: list[Op]) -> None:
     """Replay a display list onto a reportlab canvas as one page."""
     for op in ops:
-        kind = op[0]
-        if kind == "text":
-            canvas.drawString(op[1], op[2], op[3])
-        elif kind == "font":
-            canvas.setFont(FONT_NAME, op[1])
-        elif kind == "fill":
-            canvas.setFillColorRGB(op[1], op[2], op[3])
-        elif kind == "rect":
-            canvas.rect(op[1], op[2], op[3], op[4], stroke=0, fill=1)
-        elif kind == "lit":
-            canvas.addLiteral(op[1])
+        draw_op(canvas, op)
     canvas.showPage()

@@ -10,7 +10,7 @@ window.yizhanBoot = function (d) {
   if (!F.load) F.load = function (kind, payload) { q.push([kind, payload]); };  // finder.js replays these
   var B = window.yizhanFinderBoot = {data: d, asked: {}, failed: {}, pos: null, geoError: null, asking: false, waiters: []};
   var query = /[?&]s=[^&#]/.test(window.location.search || "");
-  var waitPlace = query && placeTerms().length > 0;  // ?s= with Chinese words: B.place() orders the first requests
+  var words = query ? placeTerms() : [], waitPlace = words.length > 0;  // ?s= with Chinese words: B.place() orders the first requests
 
   /* Load chunk k once (a <script> tag: works from file:// too). */
   B.request = function (k) {
@@ -49,7 +49,7 @@ window.yizhanBoot = function (d) {
    * its Chinese words (at most 8, index order) before the position is known. ix: the region index (towns [district,
    * name] with tk, each town's chunks; districts [city, name]; cities). */
   B.place = function (ix) {
-    var words = query ? placeTerms() : [], want = [], seen = {}, t, w, k;
+    var want = [], seen = {}, t, w, k;
     for (t = 0; t < ix.towns.length && words.length && want.length < 8; t++) {
       var dist = ix.districts[ix.towns[t][0]], names = ix.towns[t][1] + " " + dist[1] + " " + ix.cities[dist[0]];
       for (w = 0; w < words.length; w++) if (names.indexOf(words[w]) >= 0) break;

@@ -242,17 +242,18 @@
     return {items: top.items, total: top.items.length, text: text, ref: ref, done: true};
   }
 
-  function inRegion(r, i) {
-    var t = town[i], d = townDistrict[t];
+  function townIn(r, t) {
+    var d = townDistrict[t];
     return r.t >= 0 ? t === r.t : r.d >= 0 ? d === r.d : districtCity[d] === r.c;
   }
+
+  function inRegion(r, i) { return townIn(r, town[i]); }
 
   /* The chunks that hold the picked region's stations. */
   function regionChunks(r) {
     var seen = {}, out = [];
     for (var t = 0; t < ix.towns.length; t++) {
-      var d = townDistrict[t];
-      if (r.t >= 0 ? t !== r.t : r.d >= 0 ? d !== r.d : districtCity[d] !== r.c) continue;
+      if (!townIn(r, t)) continue;
       for (var n = 0; n < ix.tk[t].length; n++) if (!seen[ix.tk[t][n]]) { seen[ix.tk[t][n]] = true; out.push(ix.tk[t][n]); }
     }
     return out.sort(function (a, b) { return a - b; });  // stations in index order: ties keep one order
