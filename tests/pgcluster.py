@@ -28,7 +28,7 @@ def why_not() -> str | None:
         try:
             pwd.getpwnam("postgres")
         except KeyError:
-            return "running as root and there is no 'postgres' user to run the server as"
+            return "running as root and there is no 'postgres' user to run the server as (Debian's postgresql package creates it: `make system-deps`)"
     try:
         import psycopg  # noqa: F401
     except ImportError:
