@@ -11,7 +11,6 @@ import click
 from kiosk.cli import kiosk as kiosk_group
 
 from .errors import CheckFailed, YizhanError
-from .poster_cli import posters as poster_command
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
 OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
@@ -19,6 +18,14 @@ OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
 
 def _fail(err: YizhanError) -> None:
     click.echo(str(err), err=True)
+    sys.exit(1)
+
+
+def _problems(err: CheckFailed, outcome: str) -> None:
+    """Every problem of the station files, then the count and what was (not) done; exit 1."""
+    for p in err.problems:
+        click.echo(str(p))
+    click.echo(f"{len(err.problems)} problem(s) found; {outcome}.", err=True)
     sys.exit(1)
 
 
@@ -73,10 +80,8 @@ def build(stations: str | None, out: str, no_posters: bool) -> None:
     try:
         result = build_site(Path.cwd(), root, Path(out).resolve(), shown, posters)
     except CheckFailed as err:
-        for p in err.problems:
-            click.echo(str(p))
-        click.echo(f"{len(err.problems)} problem(s) found; the site was not built and {out}/site is unchanged.", err=True)
-        sys.exit(1)
+        _problems(err, f"the site was not built and {out}/site is unchanged")
+        return
     except YizhanError as err:
         _fail(err)
         return
@@ -84,6 +89,30 @@ def build(stations: str | None, out: str, no_posters: bool) -> None:
     click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
     if posters is not None and posters.result is not None:
         click.echo(summary(posters.result))
+
+
+@main.command()
+@click.option("--station", "station_ids", multiple=True, metavar="ID", help="Only this station (repeat for more).")
+@click.option("--city", metavar="NAME", help="Only this city's stations, plus the city's combined PDF.")
+@click.option("--out", "out", metavar="DIR", help="Output folder (default: the yizhan plugin's `posters` option, build/posters).")
+@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--jobs", type=int, default=None, help="Processes to use (default: every CPU for large batches).")
+def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, stations: str | None, jobs: int | None) -> None:
+    """Make A4 QR posters: one PDF per station, one per city and one for everything (unchanged ones come from the cache)."""
+    from .poster_cli import progress_bar, say, summary
+    from .poster_run import run_posters
+
+    root, shown = _stations(stations)
+    try:
+        result = run_posters(Path.cwd(), root, shown, Path(out).resolve() if out else None, list(station_ids) or None, city, jobs,
+                             progress=progress_bar, say=say)  # fmt: skip
+    except CheckFailed as err:
+        _problems(err, "no posters were made")
+        return
+    except YizhanError as err:
+        _fail(err)
+        return
+    click.echo(summary(result))
 
 
 @main.command()
@@ -123,7 +152,6 @@ def demo_data(count: int, out: str, seed: int) -> None:
 
 
 main.add_command(kiosk_group)
-main.add_command(poster_command)
 
 
 def _add_hub_commands() -> None:

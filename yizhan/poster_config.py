@@ -28,6 +28,7 @@ class PosterSettings:
     checkin_url: str = ""
     checkin_urls: dict[str, str] = field(default_factory=dict)
     font: str = ""
+    posters: str = "build/posters"  # where `yizhan posters` writes by default (relative to the project)
     source: str = "mkdocs.yml"
 
 
@@ -53,6 +54,7 @@ def load_settings(project: Path) -> PosterSettings:
         checkin_url=opts.get("checkin_url") or "",
         checkin_urls=dict(opts.get("checkin_urls") or {}),
         font=opts.get("poster_font") or "",
+        posters=opts.get("posters") or "build/posters",
     )
 
 

@@ -72,11 +72,12 @@ def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[
     return network_and_saver(stations, shown, out / ".cache" / "stations.pickle")
 
 
-def run_posters(project: Path, stations: Path, shown: str, out: Path, selected: list[str] | None = None,
+def run_posters(project: Path, stations: Path, shown: str, out: Path | None, selected: list[str] | None = None,
                 city: str | None = None, jobs: int | None = None, progress: Callable[[int], Any] | None = None,
                 say: Say = _stderr) -> PosterResult:  # fmt: skip
-    """`yizhan posters`: load and check the stations, then make the selected posters."""
+    """`yizhan posters`: load and check the stations, then make the selected posters (into `out`, else the configured folder)."""
     settings = load_settings(project)  # a missing mkdocs.yml is reported before the stations are read
+    out = out or (project / settings.posters).resolve()
     network, save_cache = _network(stations, shown, out)
     job = prepare(project, network, shown, selected, city, say, settings)
     result = make_posters(job.network, job.contents, job.font, out, job.selected, job.city, jobs, progress)
