@@ -45,9 +45,9 @@ def _mkdocs_config(project: Path, site_dir: Path, stations: Path) -> tuple[Any, 
     return cfg, plugin
 
 
-def _owned(site: Path) -> bool:
-    """Whether `site` is missing, empty or a site that yizhan (or its plugin) built."""
-    return not site.exists() or (site.is_dir() and (not any(site.iterdir()) or (site / MARKER).exists()))
+def owned(folder: Path, marker: str = MARKER) -> bool:
+    """Whether `folder` is missing, empty or one yizhan made (it holds `marker`): the only kind yizhan writes into."""
+    return not folder.exists() or (folder.is_dir() and (not any(folder.iterdir()) or (folder / marker).exists()))
 
 
 def build_site(project: Path, stations: Path, out: Path, shown: str | None = None, extra: Any = None) -> BuildResult:
@@ -62,7 +62,7 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     start = time.perf_counter()
     network = load_network(stations, shown)
     site = out / "site"
-    if not _owned(site):
+    if not owned(site):
         raise YizhanError(f"{site} exists and was not made by yizhan: refusing to replace it (choose another --out)")
     if extra is not None:
         extra.prepare(network)

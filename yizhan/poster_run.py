@@ -15,7 +15,7 @@ from .netcache import network_and_saver
 from .poster_config import PosterSettings, load_settings, poster_contents
 from .poster_layout import PosterContent
 from .poster_site import link_into_site, load_index, planned_index
-from .posters import PosterResult, make_posters, missing_glyphs
+from .posters import PosterResult, check_out, make_posters, missing_glyphs
 
 Say = Callable[[str], None]
 
@@ -98,6 +98,7 @@ class BuildPosters:
         """Before anything is built: configuration, font and glyph checks."""
         settings = load_settings(self.project)  # no mkdocs.yml: the site build's own message, without the poster hint
         try:
+            check_out(self.out)  # before the site is built, not after
             self.job = prepare(self.project, network, self.shown, say=self.say, settings=settings)
         except YizhanError as err:
             raise YizhanError(f"{err}\n(`yizhan build --no-posters` builds the site without posters)") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build import owned
 from .errors import YizhanError
 from .fonts import PosterFont
 from .markup import unique_slugs
@@ -57,6 +58,12 @@ def missing_glyphs(contents: Iterable[PosterContent], font: PosterFont, paths: d
     return problems
 
 
+def check_out(out: Path) -> None:
+    """Refuse an output folder that yizhan posters did not make (one with files but no manifest)."""
+    if not owned(out, MANIFEST):
+        raise YizhanError(f"{out} exists and was not made by yizhan posters: refusing to write into it (choose another --out)")
+
+
 class PosterStore:
     """The output folder: station PDFs under s/, city PDFs under city/, all.pdf, and the cache under .cache/."""
 
@@ -66,16 +73,11 @@ class PosterStore:
         self.cache = out / ".cache"
         self.manifest_path = out / MANIFEST
         self.table = CharTable(self.cache / "chars.json", font.fingerprint)
-        if out.exists() and not self.manifest_path.exists() and any(out.iterdir()):
-            raise YizhanError(f"{out} exists and was not made by yizhan posters: refusing to write into it (choose another --out)")
+        check_out(out)
         try:
             self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.manifest = {}
-
-    def pdf(self, key: str) -> Path:
-        """The cached one-page PDF of a poster (also linked as s/<id>.pdf)."""
-        return self.cache / "pages" / key[:2] / f"{key}.pdf"
 
     def stream(self, key: str) -> Path:
         """The cached page stream of a poster, in the encoding of the current character table."""
