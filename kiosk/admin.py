@@ -138,11 +138,11 @@ def install_admin(
         cookie = request.get_cookie(CSRF_COOKIE) or ""
         if not cookie or not hmac.compare_digest(cookie.encode(), fields.get("csrf", "").encode()):
             return login_page(403, "页面已过期，请重新输入密码。")
-        wait = lock.wait_left()
+        wait = lock.begin()
         if wait:
             return login_page(429, f"密码错误次数过多，请 {int(wait // 60) + 1} 分钟后再试。")
         if not pin_matches(stored, fields.get("pin", "")):
-            left = lock.failed()
+            left = lock.tries_left()
             if not left:
                 return login_page(429, f"密码错误次数过多，请 {int(lock.wait_left() // 60) + 1} 分钟后再试。")
             return login_page(403, f"密码不对，还可以再试 {left} 次。")

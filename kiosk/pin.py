@@ -67,17 +67,28 @@ class Lockout:
         """Seconds until PINs are accepted again (0 when not locked)."""
         return max(0.0, self.until - time.monotonic())
 
-    def failed(self) -> int:
-        """Count a wrong PIN; returns how many tries are left before the lock (0: now locked)."""
+    def begin(self) -> float:
+        """Count a login attempt before its PIN is checked, so parallel tries count too: 0 to go on, else seconds locked.
+
+        The attempt that reaches the limit starts the lock (later ones are refused) and is still checked: right, it clears it.
+        """
         with self._lock:
+            wait = self.until - time.monotonic()
+            if wait > 0:
+                return wait
             self.failures += 1
             if self.failures >= self.max_failures:
                 self.failures = 0
                 self.until = time.monotonic() + self.seconds
-                return 0
-            return self.max_failures - self.failures
+            return 0.0
+
+    def tries_left(self) -> int:
+        """Wrong PINs still allowed before the lock (0: locked now)."""
+        with self._lock:
+            return 0 if self.until > time.monotonic() else self.max_failures - self.failures
 
     def succeeded(self) -> None:
-        """A right PIN clears the count."""
+        """A right PIN clears the count and the lock."""
         with self._lock:
             self.failures = 0
+            self.until = 0.0

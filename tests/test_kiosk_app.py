@@ -15,7 +15,7 @@ from webtest import TestApp
 
 from kiosk.app import FormConfig, Place, unquote_field
 from kiosk.form import CHINA, new_record
-from kiosk.pin import set_pin
+from kiosk.pin import Lockout, set_pin
 from kiosk.server import Kiosk, build_kiosk
 from yizhan.codes import station_codes
 from yizhan.records import mark_confirmed
@@ -207,6 +207,27 @@ def test_admin_login_csrf_and_lockout(web: TestApp, kiosk: Kiosk) -> None:
     assert soup(login(web, "111111", 429)).select_one("#pin-msg").text == "密码错误次数过多，请 5 分钟后再试。"
     assert soup(login(web, PIN, 429)).select_one("#pin-msg").text.startswith("密码错误次数过多")
     web.get("/admin/checkins.csv", status=303)
+
+
+def test_lockout_counts_parallel_attempts_before_their_pins_are_checked() -> None:
+    """16 logins at once (one per request thread): only 5 get their PIN checked, however slow the check."""
+    import threading
+
+    lock, start, went = Lockout(), threading.Barrier(16), []
+
+    def attempt() -> None:
+        start.wait()
+        if not lock.begin():
+            went.append(1)
+
+    threads = [threading.Thread(target=attempt) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(went) == 5 and lock.tries_left() == 0 and 299 < lock.wait_left() <= 300
+    lock.succeeded()  # the fifth was the right PIN: open again, count from zero
+    assert (lock.wait_left(), lock.tries_left(), lock.begin()) == (0.0, 5, 0.0)
 
 
 def test_admin_dashboard_masks_phones_and_escapes_everything(web: TestApp, kiosk: Kiosk) -> None:
