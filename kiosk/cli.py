@@ -123,6 +123,9 @@ def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, p
     except YizhanError as err:
         _fail(err)
         return
+    except OSError as err:
+        _fail(YizhanError(f"cannot write the PIN into {folder}: {err.strerror or err}"))
+        return
     click.echo(f"Staff PIN set ({path}). A running kiosk uses it from the next login.")
 
 
@@ -141,6 +144,9 @@ def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str 
         result = purge(folder, dt.timedelta(days=days), dt.datetime.now(CHINA))
     except YizhanError as err:
         _fail(err)
+        return
+    except OSError as err:
+        _fail(YizhanError(f"cannot purge {folder}: {err.strerror or err}"))
         return
     click.echo(
         f"Removed {result.removed} check-in(s) confirmed by the hub and older than {days} days; kept {result.kept}"

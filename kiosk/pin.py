@@ -41,7 +41,7 @@ def load_pin(data_dir: Path) -> dict[str, object] | None:
     """The stored PIN hash, or None when no PIN was set (or the file is unreadable)."""
     try:
         doc = json.loads((data_dir / PIN_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):  # missing, unreadable (permissions, a folder) or not JSON: /admin stays closed
         return None
     return doc if isinstance(doc, dict) and doc.get("scheme") == "scrypt" else None
 

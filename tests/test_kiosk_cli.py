@@ -68,6 +68,17 @@ def test_set_pin_refuses_weak_or_missing_input(tmp_path: Path) -> None:
     assert invoke("kiosk", "set-pin") == (1, "give --data-dir DIR (or --station ID for checkins/ID/)\n")
 
 
+def test_file_system_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x\n")
+    pin = tmp_path / "pin.txt"
+    pin.write_text("246810\n")
+    code, out = invoke("kiosk", "set-pin", "--data-dir", str(tmp_path / "a-file"), "--pin-file", str(pin))
+    assert (code, out) == (1, f"cannot write the PIN into {tmp_path / 'a-file'}: File exists\n")
+    (tmp_path / "d" / "checkins.csv").mkdir(parents=True)
+    code, out = invoke("kiosk", "purge", "--older-than", "30", "--data-dir", str(tmp_path / "d"))
+    assert (code, out) == (1, f"cannot purge {tmp_path / 'd'}: Is a directory\n")
+
+
 def test_purge_command(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = CheckinStore(data)
