@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import records
-from .durable import append_durably, replace_file
+from .durable import append_durably, fsync_dir, replace_file, write_all
 from .errors import YizhanError
 
 BOM = "\ufeff".encode()
@@ -153,7 +153,7 @@ class _Pending:
         self.data = data
         self.done = threading.Lock()
         self.done.acquire()
-        self.error: OSError | None = None
+        self.error: Exception | None = None
 
 
 class CheckinStore:
@@ -178,7 +178,7 @@ class CheckinStore:
         return report
 
     def add(self, record: Mapping[str, str]) -> None:
-        """Append one record (all of records.COLUMNS); returns once it is on disk, raises OSError if it could not be."""
+        """Append one record (all of records.COLUMNS); returns once it is on disk, raises (OSError from the disk) if it could not be."""
         if self._thread is None:
             raise RuntimeError("CheckinStore.open() was not called")
         pending = _Pending(encode_row(record))
@@ -219,10 +219,10 @@ class CheckinStore:
                     stop = True
                     break
                 batch.append(item)
-            error: OSError | None = None
+            error: Exception | None = None
             try:
                 self._write(b"".join(p.data for p in batch))
-            except OSError as err:
+            except Exception as err:  # noqa: BLE001 - every caller hears of it; the writer thread must live on
                 error = err
             for p in batch:
                 p.error = error
@@ -237,14 +237,14 @@ class CheckinStore:
                     os.close(self._fd)
                     self._fd = -1
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                if os.fstat(self._fd).st_size == 0:  # deleted by hand while running: start a valid file again
-                    data = HEADER + data
             size = os.fstat(self._fd).st_size
+            if size == 0:  # deleted by hand while running: start a valid file again
+                data = HEADER + data
             try:
-                written = os.write(self._fd, data)
-                while written < len(data):
-                    written += os.write(self._fd, data[written:])
+                write_all(self._fd, data)
                 os.fsync(self._fd)
+                if size == 0:
+                    fsync_dir(self.data_dir)  # the new file's name must survive a power cut too
             except OSError:
                 with contextlib.suppress(OSError):  # never leave half a row for the next one to follow
                     os.ftruncate(self._fd, size)

@@ -37,12 +37,19 @@ def replace_file(path: Path, data: bytes) -> None:
         f.write(data)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte (os.write may write fewer than asked)."""
+    written = os.write(fd, data)
+    while written < len(data):
+        written += os.write(fd, data[written:])
+
+
 def append_durably(path: Path, data: bytes) -> None:
     """Append bytes to a file (created 0600) and fsync it (and its directory when the file is new)."""
     new = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, data)
+        write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
