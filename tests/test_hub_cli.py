@@ -120,3 +120,28 @@ def test_hub_import_token_and_report(tmp_path: Path) -> None:
     assert html.count("138****00") == 20 and not any(r["phone"] in html for r in rows) and "http" not in html
     export = (tmp_path / "build" / "report" / "checkins.csv").read_text(encoding="utf-8-sig")
     assert len(export.splitlines()) == 31 and "13800000029" in export and ",\"'=中共" in export
+
+
+def test_operator_mistakes_are_one_line_messages(tmp_path: Path) -> None:
+    """A taken port, a --db that is some other file, unwritable outputs, --save on the wrong folder: no traceback."""
+    import socket
+
+    (tmp_path / "notes.txt").write_text("not a database\n")
+    r = yizhan(tmp_path, "hub", "token", "add", STATION, "--db", "notes.txt")
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"{tmp_path / 'notes.txt'}: not a usable hub database (file is not a database)\n"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = yizhan(tmp_path, "hub", "--db", "hub.sqlite", "--port", str(port))
+    assert r.returncode == 1 and r.stderr == f"cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    kiosk = kiosk_dir(tmp_path / "k", make_rows(2))
+    r = yizhan(tmp_path, "merge", str(kiosk / "checkins.csv"), "-o", "nodir/out.csv")
+    assert (r.returncode, r.stderr) == (1, "cannot write nodir/out.csv: No such file or directory\n")
+    r = yizhan(tmp_path, "report", "--db", "hub.sqlite", "--out", "notes.txt/report")
+    assert (r.returncode, r.stderr) == (1, "cannot write the report into notes.txt/report: Not a directory\n")
+    r = yizhan(tmp_path, "upload", "--data-dir", "typo", "--hub", "http://127.0.0.1:9", "--token", "t", "--save")
+    assert (r.returncode, r.stderr) == (1, "typo: no checkins.csv here (is this the kiosk's data dir?); nothing was saved\n")
+    assert not (tmp_path / "typo").exists()
+    assert "Traceback" not in r.stderr

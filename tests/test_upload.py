@@ -176,3 +176,34 @@ def test_a_torn_last_line_waits_for_the_next_run(tmp_path: Path) -> None:
     with (kdir / "checkins.csv").open("ab") as f:
         f.write(b"0000,wuxi")  # a row being written (or torn by a power cut)
     assert [r["checkin_id"] for r in pending_rows(kdir)] == [r["checkin_id"] for r in rows]
+
+
+def test_a_malformed_answer_marks_nothing(tmp_path: Path) -> None:
+    """A proxy or broken hub answering {"results": ["x", ...]}: a clear error, no row marked, no traceback."""
+    import http.server
+    import threading
+
+    class Odd(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"results": ["x", "y", "z"]}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None: ...
+
+    kdir = kiosk_dir(tmp_path / "kiosk", make_rows(3))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Odd)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, out, err = run_upload(kdir, server.server_address[1], "t")
+    finally:
+        server.shutdown()
+        server.server_close()
+    port = server.server_address[1]
+    assert (status, out) == (1, "")
+    assert err == f"http://127.0.0.1:{port} gave an answer that does not match the batch sent; nothing was marked\n"
+    assert confirmed_ids(kdir) == set()

@@ -11,6 +11,7 @@ from typing import Any
 
 import bottle
 
+from .errors import YizhanError
 from .hubdb import HubDB
 from .model import Network
 from .report import export_chunks, render_html, render_stations, summarise
@@ -169,5 +170,8 @@ def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
     """Serve the WSGI `app` with waitress (bodies over MAX_BODY refused by the server too)."""
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
-                   ident="yizhan-hub", _quiet=True)  # fmt: skip
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
+                       ident="yizhan-hub", _quiet=True)  # fmt: skip
+    except OSError as err:  # the port is taken, or the address is not this machine's
+        raise YizhanError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None

@@ -79,7 +79,10 @@ def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: 
     if not db.has_admin_password():
         click.echo("No admin password yet: the admin view stays closed until `yizhan hub admin-password`.")
     click.echo(f"Serving the hub on http://{host}:{port}/ (upload API /api/v1/checkins, admin /admin; Ctrl+C to stop)")
-    serve(app, host, port)
+    try:
+        serve(app, host, port)
+    except YizhanError as err:
+        _fail(err)
 
 
 @hub.group("token")
@@ -149,7 +152,8 @@ def import_(files: tuple[str, ...], db_url: str | None) -> None:
 def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, every: str | None, batch: int,
            timeout: float, give_up_after: float) -> None:  # fmt: skip
     """Send the check-ins the hub has not confirmed yet; safe to stop and run again at any time."""
-    from .upload import parse_every
+    from .records import CSV_FILE
+    from .upload import UploadRefused, parse_every
     from .upload import upload as run_upload
     from .upload_now import load_config, save_config
 
@@ -159,7 +163,12 @@ def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, ev
         _fail(YizhanError(f"{data_dir}: give --hub and --token (or save them once with --save)"))
         return
     if save:
-        save_config(Path(data_dir), hub_url, token)
+        if not (Path(data_dir) / CSV_FILE).is_file():
+            _fail(YizhanError(f"{data_dir}: no {CSV_FILE} here (is this the kiosk's data dir?); nothing was saved"))
+        try:
+            save_config(Path(data_dir), hub_url, token)
+        except OSError as err:
+            _fail(YizhanError(f"{data_dir}: cannot save upload.json: {err.strerror or err}"))
     try:
         interval = parse_every(every) if every else None
     except YizhanError as err:
@@ -170,7 +179,7 @@ def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, ev
             r = run_upload(Path(data_dir), hub_url, token, batch, timeout, give_up_after,
                            log=lambda m: click.echo(m, err=True))  # fmt: skip
         except YizhanError as err:
-            if interval is None or "refused the upload" in str(err):
+            if interval is None or isinstance(err, UploadRefused):
                 _fail(err)
             click.echo(str(err), err=True)
         else:
@@ -195,6 +204,9 @@ def merge(files: tuple[str, ...], output: str) -> None:
     except YizhanError as err:
         _fail(err)
         return
+    except OSError as err:
+        _fail(YizhanError(f"cannot write {output}: {err.strerror or err}"))
+        return
     for line in result.conflicts:
         click.echo(line)
     click.echo(f"Wrote {result.rows:,} check-ins to {output} ({result.duplicates:,} duplicates dropped, "
@@ -215,5 +227,9 @@ def report(db_url: str | None, out: str, stations: str | None, quiet_days: int, 
 
     start = time.perf_counter()
     cache = Path(out) / ".cache" / "stations.pickle"
-    s = write_report(_db(db_url), lambda: _network(stations, cache), Path(out), quiet_days, export=not no_export)
+    try:
+        s = write_report(_db(db_url), lambda: _network(stations, cache), Path(out), quiet_days, export=not no_export)
+    except OSError as err:
+        _fail(YizhanError(f"cannot write the report into {out}: {err.strerror or err}"))
+        return
     click.echo(f"Report of {s.total:,} check-ins written to {out}/index.html in {time.perf_counter() - start:.1f} s.")

@@ -68,9 +68,12 @@ class HubDB:
                 os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             except OSError as err:
                 raise YizhanError(f"{self.path}: cannot open the hub database: {err.strerror}") from None
-        with self.transaction(lock=True) as cur:
-            for stmt in SCHEMA:
-                cur.execute(stmt)
+        try:
+            with self.transaction(lock=True) as cur:
+                for stmt in SCHEMA:
+                    cur.execute(stmt)
+        except sqlite3.DatabaseError as err:  # e.g. "file is not a database": --db names some other file
+            raise YizhanError(f"{self.path}: not a usable hub database ({err})") from None
 
     def _connect(self) -> Any:
         """A new connection, set up for this backend."""

@@ -26,6 +26,10 @@ BACKOFF_BASE, BACKOFF_CAP = 0.5, 60.0
 LOCK_FILE = "upload.lock"
 
 
+class UploadRefused(YizhanError):
+    """The hub refused this kiosk's token (401/403): trying again cannot help."""
+
+
 class Retryable(Exception):
     """A failure worth trying again: no answer, a timeout, or a 5xx/429 from the hub."""
 
@@ -84,7 +88,7 @@ def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[st
         if err.code >= 500 or err.code == 429:
             raise Retryable(f"the hub answered {err.code} {message}".strip()) from None
         if err.code in (401, 403):
-            raise YizhanError(f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent")
+            raise UploadRefused(f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent")
         raise YizhanError(f"the hub refused a batch ({err.code}): {message or err.reason}")
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as err:
         reason = getattr(err, "reason", None) or err
@@ -141,8 +145,7 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
             ok = []
             for row, res in zip(part, results):
                 status = res.get("status") if isinstance(res, dict) else None
-                if res.get("checkin_id") != row["checkin_id"] or status not in ("created", "duplicate", "conflict",
-                                                                                "invalid"):  # fmt: skip
+                if status not in ("created", "duplicate", "conflict", "invalid") or res.get("checkin_id") != row["checkin_id"]:
                     raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
                 setattr(result, status, getattr(result, status) + 1)
                 if status in ("created", "duplicate"):
