@@ -184,7 +184,7 @@ def test_a_malformed_answer_marks_nothing(tmp_path: Path) -> None:
     import threading
 
     class Odd(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             body = b'{"results": ["x", "y", "z"]}'
             self.send_response(200)
