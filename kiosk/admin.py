@@ -13,6 +13,7 @@ from pathlib import Path
 from bottle import Bottle, HTTPResponse, request, response
 
 from yizhan.records import confirmed_ids, last_upload
+from yizhan.rows import mask_phone
 from yizhan.upload_now import load_config, start_upload, upload_note
 
 from . import form
@@ -122,7 +123,7 @@ def install_admin(
         today = dt.datetime.now(form.CHINA).date()
         count, per_hour = summary(all_rows, today)
         done = confirmed_ids(data_dir)
-        latest = [{**r, "phone": form.mask_phone(r["phone"]), "number": form.checkin_number(r["checkin_id"])}
+        latest = [{**r, "phone": mask_phone(r["phone"]), "number": form.checkin_number(r["checkin_id"])}
                   for r in reversed(all_rows[-LATEST:])]  # fmt: skip
         pending = sum(1 for r in all_rows if r["checkin_id"] not in done)
         return page("admin", place=place, csrf=csrf, today=today.isoformat(), count=count, total=len(all_rows),

@@ -84,10 +84,3 @@ def new_record(values: Mapping[str, str], station_id: str, source: str, device_i
 def checkin_number(checkin_id: str) -> str:
     """The short number shown on the thank-you screen: the uuid's first 6 hex digits, upper case."""
     return checkin_id.replace("-", "")[:6].upper()
-
-
-def mask_phone(phone: str) -> str:
-    """A phone number for staff screens: 138****1234 (only the first 3 and last 4 digits shown)."""
-    if len(phone) >= 8:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * len(phone)
