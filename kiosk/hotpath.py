@@ -67,7 +67,7 @@ def hot_path(home: Place | None, lookup: Callable[[str], Place | None], max_body
             start_response("303 See Other", [_HTML, ("Content-Length", "0"), ("Location", out), *_HEADERS])
             return [b""]
         data = out.encode()
-        start_response(f"{status} Service Unavailable", [_HTML, ("Content-Length", str(len(data))), *_HEADERS])
+        start_response("503 Service Unavailable", [_HTML, ("Content-Length", str(len(data))), *_HEADERS])
         return [data]
 
     return fast
