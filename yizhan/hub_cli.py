@@ -95,9 +95,9 @@ def token() -> None:
 @click.option("--db", "db_url", metavar="URL", help=DB_HELP)
 def token_add(station_id: str, db_url: str | None) -> None:
     """Make an upload token for STATION_ID and print it (only now: the hub keeps its hash)."""
-    from .rows import _STATION
+    from .check import ID_MAX, ID_RE
 
-    if not _STATION.fullmatch(station_id):
+    if not ID_RE.fullmatch(station_id) or len(station_id) > ID_MAX:
         _fail(YizhanError(f"not a station id: {station_id!r} (lowercase letters, digits and hyphens)"))
     token_value = _db(db_url).add_token(station_id)
     click.echo(token_value)

@@ -131,26 +131,6 @@ class HubDB:
         finally:
             cur.close()
 
-    def stream(self, query: str, params: Sequence[Any] = (), size: int = 5000) -> Iterator[tuple[Any, ...]]:
-        """Result rows of a large query without holding them all (a server-side cursor on PostgreSQL)."""
-        if self.postgres:
-            conn = self._connect()
-            try:
-                with conn.transaction(), conn.cursor(name="yizhan_stream") as cur:
-                    cur.execute(self.sql(query), tuple(params))
-                    while batch := cur.fetchmany(size):
-                        yield from batch
-            finally:
-                conn.close()
-            return
-        conn = self._connect()
-        try:
-            cur = conn.execute(query, tuple(params))
-            while batch := cur.fetchmany(size):
-                yield from batch
-        finally:
-            conn.close()
-
     def concat(self, expr: str, table: str, params: Sequence[Any] = (), size: int = 20000) -> Iterator[bytes]:
         """`expr` (text) of every row of `table` in the order stored, concatenated, as UTF-8 bytes in chunks.
 

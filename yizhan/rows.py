@@ -11,13 +11,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .check import ID_MAX, ID_RE
 from .durable import atomic_write
 from .errors import YizhanError
 from .records import COLUMNS, PURPOSES, SOURCES, neutralise, restore
 
 Row = dict[str, str]
-MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": 64}
-_STATION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": ID_MAX}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
@@ -42,7 +42,7 @@ def row_problem(row: Any) -> str | None:
         ok = False
     if not ok:
         return "checkin_id: expected a lower-case UUID like 3f2b8c1e-6a4d-4c1e-9b7a-0d5e2f3a4b5c"
-    if not _STATION.fullmatch(row["station_id"]) or len(row["station_id"]) > MAX_LEN["station_id"]:
+    if not ID_RE.fullmatch(row["station_id"]) or len(row["station_id"]) > ID_MAX:
         return "station_id: expected a station id (lowercase letters, digits and hyphens)"
     if not _ISO.fullmatch(row["checked_in_at"]):
         return "checked_in_at: expected ISO 8601 with an offset, like 2026-06-16T09:15:02+08:00"
