@@ -98,3 +98,21 @@ def test_a_cache_others_can_write_is_not_read(tmp_path: Path) -> None:
     assert _read(cache, code_key()) == {} and len(cached_network(root, "stations", cache, racy_ns=0)) == 77
     assert len(_read(cache, code_key())) == 77
     assert _read(cache, "another version of yizhan") == {}
+
+
+def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of the cache: a second run parses nothing, and after one edit only that file."""
+    import yizhan.netcache as netcache
+
+    root, cache = stations(tmp_path), tmp_path / "out" / ".cache" / "stations.pickle"
+    parsed: list[str] = []
+    real = netcache._check_one
+    monkeypatch.setattr(netcache, "_check_one", lambda path, shown, stat: parsed.append(path.name) or real(path, shown, stat))
+    cached_network(root, "stations", cache, racy_ns=0)
+    assert len(parsed) == 77
+    parsed.clear()
+    assert same(cached_network(root, "stations", cache, racy_ns=0), load_network(root, "stations")) and parsed == []
+    path = root / HUAYANG
+    path.write_text(path.read_text(encoding="utf-8").replace("华阳", "华阳新"), encoding="utf-8")
+    again = cached_network(root, "stations", cache, racy_ns=0)
+    assert parsed == [path.name] and same(again, load_network(root, "stations"))
