@@ -136,7 +136,7 @@ def test_a_failed_write_is_reported_to_the_caller(store: CheckinStore) -> None:
         store.add(record(name="李四"))
 
 
-def test_purge_removes_only_confirmed_old_rows_even_while_the_kiosk_writes(store: CheckinStore) -> None:
+def test_purge_removes_only_confirmed_old_rows_and_the_open_store_follows_the_new_file(store: CheckinStore) -> None:
     now = dt.datetime(2026, 7, 1, 12, 0, tzinfo=CHINA)
     old_confirmed = record(name="旧已确认", at=now - dt.timedelta(days=40))
     old_unconfirmed = record(name="旧未确认", at=now - dt.timedelta(days=40))

@@ -102,7 +102,7 @@ def test_a_cache_others_can_write_is_not_read(tmp_path: Path) -> None:
 
 def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the cache: a second run parses nothing, and after one edit only that file."""
-    import yizhan.netcache as netcache
+    from yizhan import netcache
 
     root, cache = stations(tmp_path), tmp_path / "out" / ".cache" / "stations.pickle"
     parsed: list[str] = []
