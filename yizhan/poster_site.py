@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .markup import h, md
 from .model import Network
-from .posters import MANIFEST, city_files
+from .posters import MANIFEST, city_files, link
 
 SITE_DIR = "posters"  # the PDFs appear under <site>/posters/ (hard links to build/posters/, no extra disk)
 
@@ -79,13 +78,6 @@ def link_into_site(index: PosterIndex | None, site: Path) -> int:
         return 0
     n = 0
     for rel in index.files():
-        dst = site / SITE_DIR / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if dst.exists():
-            dst.unlink()
-        try:
-            os.link(index.root / rel, dst)
-        except OSError:
-            shutil.copyfile(index.root / rel, dst)
+        link(index.root / rel, site / SITE_DIR / rel)
         n += 1
     return n

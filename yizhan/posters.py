@@ -146,7 +146,7 @@ def _chunks(items: list[tuple[PosterContent, str]], size: int) -> Iterator[list[
         yield items[i : i + size]
 
 
-def _link(src: Path, dst: Path) -> None:
+def link(src: Path, dst: Path) -> None:
     """Make dst the same file as src (a hard link; a copy where links are not possible), atomically."""
     if dst.exists() and os.path.samefile(src, dst):
         return
@@ -220,7 +220,7 @@ def make_posters(
         with contextlib.suppress(OSError):
             if os.path.samestat(os.stat(src), os.stat(dst)):
                 continue  # already linked (plain strings and two stats: this runs for every station)
-        _link(Path(src), Path(dst))
+        link(Path(src), Path(dst))
     result.combined = [g[1] for g in groups]
     _write_manifest(store, network, ids, keys, groups, full)
     result.seconds = time.perf_counter() - start
