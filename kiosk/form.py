@@ -8,7 +8,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 
-from yizhan.records import COLUMNS, PURPOSES, SOURCES
+from yizhan.records import CHINA, COLUMNS, PURPOSES, SOURCES
 
 FIELDS = ("name", "phone", "home_org", "purpose", "note")
 REQUIRED = ("name", "phone", "home_org", "purpose")
@@ -16,7 +16,6 @@ LIMITS = {"name": 30, "phone": 20, "home_org": 60, "purpose": 10, "note": 200}  
 LABELS = {"name": "姓名", "phone": "手机号码", "home_org": "所在党组织", "purpose": "来访事由", "note": "备注"}
 DEFAULT_PURPOSE = PURPOSES[0]  # 报到登记
 MAX_TYPED = 1000  # longer input is cut here before anything else (and is then over every limit)
-CHINA = dt.timezone(dt.timedelta(hours=8))
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _PHONE_NOISE = re.compile(r"[\s\-()]+")
 _SPACES = re.compile(r"\s+")

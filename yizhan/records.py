@@ -10,6 +10,8 @@ from typing import Any
 
 from .durable import append_durably, replace_file
 
+CHINA = dt.timezone(dt.timedelta(hours=8))  # check-in times and "today" are China time (no DST)
+
 COLUMNS = ("checkin_id", "station_id", "checked_in_at", "name", "phone", "home_org", "purpose", "note", "source", "device_id")
 PURPOSES = ("报到登记", "参加活动", "咨询办事", "其他")
 SOURCES = ("kiosk", "qr")
@@ -69,5 +71,5 @@ def last_upload(data_dir: Path) -> dict[str, Any] | None:
 
 def record_upload(data_dir: Path, info: dict[str, Any]) -> None:
     """Replace the last-upload record atomically (write, fsync, rename)."""
-    info = {"at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds"), **info}
+    info = {"at": dt.datetime.now(CHINA).isoformat(timespec="seconds"), **info}
     replace_file(data_dir / UPLOAD_FILE, json.dumps(info, ensure_ascii=False).encode("utf-8"))

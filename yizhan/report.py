@@ -20,10 +20,9 @@ from .charts import bar_chart, line_chart
 from .hubdb import DAY, HubDB
 from .model import Network
 from .records import _RISKY as RISKY
-from .records import COLUMNS, neutralise
+from .records import CHINA, COLUMNS, neutralise
 from .rows import mask_phone
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 UNKNOWN = "（名录外）"
 FREE_TEXT = ("name", "home_org", "note", "device_id")
 SOURCE_ZH = {"kiosk": "驿站平板", "qr": "手机扫码"}
