@@ -32,7 +32,10 @@ HEADERS = {
 
 def _json(status: int, payload: dict[str, Any]) -> bottle.HTTPResponse:
     """A JSON response with the security headers."""
-    body = json.dumps(payload, ensure_ascii=False)
+    try:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from the request (an id, a column name): \u escapes carry it
+        body = json.dumps(payload).encode("ascii")
     return bottle.HTTPResponse(body, status, {**HEADERS, "Content-Type": "application/json; charset=utf-8"})
 
 

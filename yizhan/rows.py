@@ -20,6 +20,7 @@ Row = dict[str, str]
 MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": ID_MAX}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 escapes); UTF-8 and the databases cannot
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
 
 
@@ -36,6 +37,9 @@ def row_problem(row: Any) -> str | None:
     bad = [c for c in COLUMNS if not isinstance(row[c], str)]
     if bad:
         return f"column(s) must be strings: {', '.join(bad)}"
+    for col in COLUMNS:
+        if _SURROGATE.search(row[col]):
+            return f"{col}: not valid Unicode text (a lone surrogate)"
     try:
         ok = str(uuid.UUID(row["checkin_id"])) == row["checkin_id"]
     except ValueError:
