@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -164,4 +167,81 @@ def test_every_demo_station_is_valid() -> None:
 def test_recursive_alias(tmp_path: Path) -> None:
     network(tmp_path)
     write(tmp_path, "loop.yml", "id: &x [*x]\n")
-    assert problems(tmp_path) == ["st/loop.yml:1:1: YAML error: expected plain values, found an alias that contains itself"]
+    assert problems(tmp_path) == ["st/loop.yml:1:9: YAML error: expected plain values, found an alias that contains itself"]
+
+
+def alias_bomb(levels: int, fan: int = 10) -> str:
+    """A "billion laughs" file: each level is a list of `fan` aliases of the level below."""
+    names = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    lines = ['a: &a ["lol"]']
+    lines += [f"{n}: &{n} [" + ",".join([f"*{p}"] * fan) + "]" for p, n in zip(names, names[1 : levels + 1])]
+    return "\n".join(lines) + "\n"
+
+
+BOMB_MESSAGE = ("YAML error: expected at most 10,000 values in a station file, found more once aliases (*name) "
+                "are expanded: write the values out instead")  # fmt: skip
+
+
+@pytest.mark.parametrize("levels", [7, 9, 30])
+def test_alias_bomb_is_a_located_error(tmp_path: Path, levels: int) -> None:
+    network(tmp_path)
+    write(tmp_path, "bomb.yml", alias_bomb(levels))
+    assert len(alias_bomb(9)) < 400  # as small as the bomb that used to take 18 GB
+    tracemalloc.start()
+    try:
+        found = problems(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # the fourth alias of the fifth level (e: &e [*d,*d,*d,*d…]) takes the file past 10,000 values
+    assert found == [f"st/bomb.yml:5:17: {BOMB_MESSAGE}"]
+    assert peak < 5_000_000
+
+
+def test_alias_bomb_through_the_command_line(tmp_path: Path) -> None:
+    """The real `yizhan check` answers a nine-level bomb at once, in little memory, with one line and exit 1."""
+    network(tmp_path)
+    write(tmp_path, "bomb.yml", alias_bomb(9))
+    code = ("import resource, runpy, sys\n"
+            "sys.argv = ['yizhan', 'check', '--stations', 'st']\n"
+            "try:\n    runpy.run_module('yizhan.cli', run_name='__main__')\n"
+            "finally:\n    print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")  # fmt: skip
+    (tmp_path.parent / "st").mkdir(exist_ok=True)
+    for f in tmp_path.rglob("*.yml"):
+        target = tmp_path.parent / "st" / f.relative_to(tmp_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.read_bytes())
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path.parent, capture_output=True, text=True, timeout=20)
+    assert run.returncode == 1
+    assert run.stdout == f"st/bomb.yml:5:17: {BOMB_MESSAGE}\n"
+    lines = run.stderr.splitlines()
+    assert lines[0] == "1 problem in 1 file."
+    assert int(lines[-1].split()[1]) < 100 * 1024  # peak resident memory of the whole process: under 100 MB
+
+
+def test_deep_nesting_is_reported_as_nesting(tmp_path: Path) -> None:
+    network(tmp_path)
+    write(tmp_path, "deep.yml", "".join(" " * i + "a:\n" for i in range(300)))  # 300 levels of block mappings
+    write(tmp_path, "flow.yml", "id: " + "[" * 30_000 + "]" * 30_000 + "\n")  # used to crash libyaml's composer
+    assert problems(tmp_path) == [
+        "st/deep.yml:17:17: YAML error: expected at most 16 levels of nesting (a station uses 3), found deeper nesting",
+        "st/flow.yml:1:20: YAML error: expected at most 16 levels of nesting (a station uses 3), found deeper nesting",
+    ]
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    network(tmp_path)
+    write(tmp_path, "big.yml", STATION.replace("test-station", "test-big") + "notes: |\n" + "  很长的说明\n" * 6000)
+    assert problems(tmp_path) == [
+        "st/big.yml:1:1: file too large: expected at most 64 KB for one station, found 108,637 bytes (is this a station file?)"
+    ]
+
+
+def test_a_second_document_and_an_undefined_alias(tmp_path: Path) -> None:
+    network(tmp_path)
+    write(tmp_path, "two.yml", STATION.replace("test-station", "test-two") + "---\nid: x\n")
+    write(tmp_path, "alias.yml", STATION.replace("test-station", "test-alias").replace("kiosk: true", "kiosk: *yes"))
+    assert problems(tmp_path) == [
+        "st/alias.yml:16:8: YAML syntax error: found undefined alias 'yes'",
+        "st/two.yml:18:1: YAML syntax error: expected a single document in the stream but found another document",
+    ]

@@ -58,37 +58,129 @@ class Source:
         return Problem(self.path, line, col + offset, message)
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 _STR = "tag:yaml.org,2002:str"
 _SCALARS = _Constructor()
+MAX_BYTES = 64 * 1024  # a station file is about 1 KB; anything this large is not one
+MAX_DEPTH = 16  # a station needs 3 levels (hotlines → item → number)
+MAX_VALUES = 10_000  # values after expanding aliases (a station has a few dozen): stops alias bombs
 
 
-def _value(src: Source, node: yaml.Node, key: Key, problems: list[Problem]) -> Any:
-    """Build the Python value of `node` while recording positions; report duplicate mapping keys."""
-    src.pos[key] = _mark(node)
-    if isinstance(node, yaml.ScalarNode):
-        src.raw[key] = node.value
-        src.style[key] = node.style
-        if node.tag == _STR:
-            return node.value
-        return _SCALARS.yaml_constructors.get(node.tag, _Constructor.construct_undefined)(_SCALARS, node)
-    if isinstance(node, yaml.SequenceNode):
-        return [_value(src, child, key + (i,), problems) for i, child in enumerate(node.value)]
-    if not isinstance(node, yaml.MappingNode):  # pragma: no cover - the composer makes only these three
-        raise yaml.YAMLError(f"unexpected YAML node {node!r}")
-    out: dict[Any, Any] = {}
-    for knode, vnode in node.value:
-        name = knode.value if isinstance(knode, yaml.ScalarNode) else None
-        if name in out:
-            line, col = _mark(knode)
-            problems.append(Problem(src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
-            continue
-        src.key_pos[key + (name,)] = _mark(knode)
-        out[name] = _value(src, vnode, key + (name,), problems)
-    return out
+class _Limit(Exception):
+    """A station file over one of the limits, located at the event that crossed it."""
+
+    def __init__(self, event: yaml.Event, message: str) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+class _Builder:
+    """Python values from a stream of YAML events, with positions, in one pass with bounded depth and size.
+
+    Built from events rather than composed nodes so that nesting depth and alias expansion are counted
+    before any work grows with them: libyaml's composer recurses in C (deep nesting crashes the process)
+    and a walk over composed alias nodes is exponential in the nesting of aliases.
+    """
+
+    def __init__(self, src: Source, loader: Any, problems: list[Problem]) -> None:
+        self.src, self.loader, self.problems = src, loader, problems
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, number of values it stands for)
+        self.open: set[str] = set()  # anchors whose collection is still being read
+        self.values = 0
+
+    def count(self, event: yaml.Event, n: int) -> None:
+        self.values += n
+        if self.values > MAX_VALUES:
+            raise _Limit(event, f"YAML error: expected at most {MAX_VALUES:,} values in a station file, found more"
+                                + (" once aliases (*name) are expanded: write the values out instead" if n > 1 else ""))
+
+    def document(self) -> Any:
+        """The single document's value, or _EMPTY for an empty file."""
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return _EMPTY
+        start = loader.get_event()  # DocumentStart
+        value = self.value((), 1)
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
+                                              "but found another document", loader.peek_event().start_mark)  # fmt: skip
+        return value
+
+    def value(self, key: Key | None, depth: int) -> Any:
+        """Read the next node's value; record where it sits (unless `key` is None: a mapping key, a skipped value)."""
+        event = self.loader.get_event()
+        if key is not None:
+            self.src.pos[key] = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open:
+                raise _Limit(event, "YAML error: expected plain values, found an alias that contains itself")
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            value, size = self.anchors[event.anchor]
+            self.count(event, size)
+            return value
+        before = self.values
+        self.count(event, 1)
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(key, event)
+        else:
+            if depth > MAX_DEPTH:
+                raise _Limit(event, f"YAML error: expected at most {MAX_DEPTH} levels of nesting (a station uses 3), found deeper nesting")
+            if event.anchor:
+                self.open.add(event.anchor)
+            if isinstance(event, yaml.SequenceStartEvent):
+                value = self.sequence(key, depth)
+            else:
+                value = self.mapping(key, depth)
+            self.open.discard(event.anchor)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, self.values - before)
+        return value
+
+    def scalar(self, key: Key | None, event: yaml.ScalarEvent) -> Any:
+        if key is not None:
+            self.src.raw[key] = event.value
+            self.src.style[key] = event.style
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return _SCALARS.yaml_constructors.get(tag, _Constructor.construct_undefined)(_SCALARS, node)
+
+    def sequence(self, key: Key | None, depth: int) -> list[Any]:
+        out: list[Any] = []
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            out.append(self.value(None if key is None else key + (len(out),), depth + 1))
+        self.loader.get_event()
+        return out
+
+    def mapping(self, key: Key | None, depth: int) -> dict[Any, Any]:
+        """A mapping; duplicate keys are reported (the first one counts)."""
+        out: dict[Any, Any] = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            knode = self.loader.peek_event()
+            name = knode.value if isinstance(knode, yaml.ScalarEvent) else None
+            self.value(None, depth + 1)  # a field name: only a plain scalar key names a field
+            if name in out:
+                line, col = _mark(knode)
+                self.problems.append(Problem(self.src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
+                self.value(None, depth + 1)
+                continue
+            if key is not None:
+                self.src.key_pos[key + (name,)] = _mark(knode)
+            out[name] = self.value(None if key is None else key + (name,), depth + 1)
+        self.loader.get_event()
+        return out
+
+
+_EMPTY = object()
 
 
 def _utf8(path: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -118,30 +210,34 @@ def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | Non
     except OSError as err:
         problems.append(Problem(shown, 1, 1, f"cannot read file: {err.strerror}"))
         return None
+    if len(raw) > MAX_BYTES:
+        problems.append(Problem(shown, 1, 1, f"file too large: expected at most {MAX_BYTES // 1024} KB for one station, "
+                                             f"found {len(raw):,} bytes (is this a station file?)"))  # fmt: skip
+        return None
     text = _utf8(shown, raw, problems)
     if text is None:
         return None
     src = Source(shown)
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-        if node is None:
-            problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
-            return None
-        src.data = _value(src, node, (), problems)
+        data = _Builder(src, loader, problems).document()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (err.context, err.problem) if s)
         problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
         return None
-    except RecursionError:
-        problems.append(Problem(shown, 1, 1, "YAML error: expected plain values, found an alias that contains itself"))
+    except _Limit as err:
+        line, col = _mark(err.event)
+        problems.append(Problem(shown, line, col, str(err)))
         return None
     except (yaml.YAMLError, ValueError, TypeError) as err:
         problems.append(Problem(shown, 1, 1, f"YAML error: {err}"))
         return None
+    finally:
+        loader.dispose()
+    if data is _EMPTY:
+        problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
+        return None
+    src.data = data
     return src
