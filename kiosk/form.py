@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import uuid
 from collections.abc import Mapping
 
-from yizhan.records import CHINA, COLUMNS, PURPOSES, SOURCES
+from yizhan.records import CHINA, COLUMNS, PURPOSES, SOURCES, clean
 
 FIELDS = ("name", "phone", "home_org", "purpose", "note")
 REQUIRED = ("name", "phone", "home_org", "purpose")
 LIMITS = {"name": 30, "phone": 20, "home_org": 60, "purpose": 10, "note": 200}  # characters, after normalising
 LABELS = {"name": "姓名", "phone": "手机号码", "home_org": "所在党组织", "purpose": "来访事由", "note": "备注"}
 DEFAULT_PURPOSE = PURPOSES[0]  # 报到登记
-MAX_TYPED = 1000  # longer input is cut here before anything else (and is then over every limit)
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _PHONE_NOISE = re.compile(r"[\s\-()]+")
-_SPACES = re.compile(r"\s+")
 MESSAGES = {
     "name": "请填写姓名",
     "phone": "请填写手机号码",
@@ -26,14 +23,6 @@ MESSAGES = {
     "purpose": "请选择来访事由",
     "phone_format": "请填写 11 位手机号码（以 1 开头），如 13812345678",
 }
-
-
-def clean(text: str) -> str:
-    """NFKC-normalised text with control and format characters gone, runs of spaces made one, trimmed."""
-    text = unicodedata.normalize("NFKC", text[:MAX_TYPED])
-    if not text.isprintable():  # only then can there be control (Cc) or format (Cf) characters: the slow path
-        text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SPACES.sub(" ", text).strip()
 
 
 def normalise_phone(text: str) -> str:

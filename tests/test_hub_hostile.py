@@ -69,3 +69,40 @@ def test_a_lone_surrogate_is_invalid_and_the_rest_of_the_batch_is_stored(hub: tu
     assert answer["results"][4]["checkin_id"] == "\ud800"
     assert (answer["created"], answer["invalid"]) == (2, 4)
     assert set(stored(db)) == {rows[0]["checkin_id"], rows[5]["checkin_id"]}
+
+
+def test_api_rows_are_cleaned_like_kiosk_rows_and_exported_neutralised(hub: tuple[str, HubDB, str]) -> None:
+    url, db, token = hub
+    db.set_admin_password(PASSWORD)
+    row = {"checkin_id": "5b0e2a5c-6f3d-4c1e-9b7a-0d5e2f3a4b5c", "station_id": STATION,
+           "checked_in_at": "2026-06-16T09:15:02+08:00", "name": "＝1+1", "phone": " 13812345678\u200b",
+           "home_org": "  某村\u200b党支部\t ", "purpose": "报到登记\u3000", "note": "＝1+1", "source": "qr",
+           "device_id": "tablet-1"}  # fmt: skip
+    status, answer = post(url, json.dumps({"rows": [row]}).encode(), token)
+    assert (status, statuses(answer)) == (200, [("created", "")])
+    status, data, _ = get(url + "/admin/checkins.csv", PASSWORD)
+    assert status == 200
+    assert data == (
+        b"\xef\xbb\xbfcheckin_id,station_id,checked_in_at,name,phone,home_org,purpose,note,source,device_id\r\n"
+        b"5b0e2a5c-6f3d-4c1e-9b7a-0d5e2f3a4b5c,wuxi-liangxi-chongansi,2026-06-16T09:15:02+08:00,\"'=1+1\",13812345678,"
+        b"\"\xe6\x9f\x90\xe6\x9d\x91\xe5\x85\x9a\xe6\x94\xaf\xe9\x83\xa8\",\xe6\x8a\xa5\xe5\x88\xb0\xe7\x99\xbb\xe8\xae\xb0,"
+        b"\"'=1+1\",qr,\"tablet-1\"\r\n"
+    )  # "某村党支部", 报到登记: free-text cells are always quoted
+    cleaned = {**row, "name": "=1+1", "phone": "13812345678", "home_org": "某村党支部", "purpose": "报到登记", "note": "=1+1"}
+    # the raw row again and the row as a kiosk would have stored it are the same check-in: compared after cleaning
+    status, answer = post(url, json.dumps({"rows": [row, cleaned, {**cleaned, "note": "=2"}]}).encode(), token)
+    assert statuses(answer) == [
+        ("duplicate", ""),
+        ("duplicate", ""),
+        ("conflict", "another check-in with this checkin_id and different content is stored; it was kept"),
+    ]
+    assert db.count() == 1
+
+
+def test_kiosk_rows_are_sent_again_as_duplicates(hub: tuple[str, HubDB, str]) -> None:
+    url, db, token = hub
+    rows = make_rows(20)
+    for _ in range(2):
+        status, answer = post(url, json.dumps({"rows": rows}, ensure_ascii=False).encode(), token)
+        assert status == 200
+    assert answer["duplicate"] == 20 and db.count() == 20

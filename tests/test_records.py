@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from yizhan.records import confirmed_ids, last_upload, mark_confirmed, neutralise, record_upload, restore
+from yizhan.records import clean, confirmed_ids, last_upload, mark_confirmed, neutralise, record_upload, restore
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+8613800000000", "-2", "@SUM(A1)", "\tx", "\rx", "'quoted", "张三", ""])
@@ -12,6 +12,23 @@ def test_neutralise_is_safe_and_reversible(value: str) -> None:
     cell = neutralise(value)
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert restore(cell) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("e\u200d\u0301", "\xe9"),  # a format character between a letter and its accent
+        ("\u304b\u200b\u3099", "\u304c"),  # か, zero-width space, voiced mark: が
+        ("\u1100\u200b\u1161", "\uac00"),  # Hangul jamo around a zero-width space: 가
+        ("  ＡＢＣ１２３\u3000张\t三\n\x00\u200b\u202e ", "ABC123 张 三"),
+        ("＝1+1", "=1+1"),
+        ("x" * 5000, "x" * 1000),
+    ],
+)
+def test_clean_is_the_same_when_cleaned_again(typed: str, stored: str) -> None:
+    """A kiosk row the hub cleans again must not change, or a re-sent row would be a conflict."""
+    assert clean(typed) == stored
+    assert clean(stored) == stored
 
 
 def test_confirmed_state_survives_a_torn_line(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from .errors import YizhanError
 from .hubdb import HubDB
 from .model import Network
 from .report import export_chunks, render_html, render_stations, summarise
-from .rows import row_problem
+from .rows import clean_row, row_problem
 
 MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
 MAX_ROWS = 5000  # rows of one batch
@@ -55,7 +55,7 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
                            "station_id": station})  # fmt: skip
     results: list[dict[str, str]] = []
     valid: list[dict[str, str]] = []
-    for r in rows:
+    for r in map(clean_row, rows):  # checked and stored as the kiosk's form would have stored them
         problem = row_problem(r)
         cid = r.get("checkin_id") if isinstance(r, dict) and isinstance(r.get("checkin_id"), str) else ""
         results.append({"checkin_id": cid[:64], "status": "invalid" if problem else "", "reason": problem or ""})

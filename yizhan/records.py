@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,20 @@ CSV_FILE = "checkins.csv"
 CONFIRMED_FILE = "confirmed.txt"  # one checkin_id per line, appended (and fsynced) after the hub confirmed it
 UPLOAD_FILE = "last-upload.json"  # the last successful upload, replaced atomically
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
+MAX_TYPED = 1000  # longer text is cut here before anything else (and is then over every limit)
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Typed text as stored: control and format characters gone, NFKC-normalised, runs of spaces made one, trimmed.
+
+    The kiosk's form and the hub's upload API both use it. Characters are dropped before normalising, so that
+    clean(clean(x)) == clean(x): a row cleaned again (a kiosk row re-sent to the hub) does not change.
+    """
+    text = text[:MAX_TYPED]
+    if not text.isprintable():  # only then can there be control (Cc) or format (Cf) characters: the slow path
+        text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def neutralise(value: str) -> str:

@@ -14,14 +14,22 @@ from typing import Any
 from .check import ID_MAX, ID_RE
 from .durable import atomic_write
 from .errors import YizhanError
-from .records import COLUMNS, PURPOSES, SOURCES, neutralise, restore
+from .records import COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
 
 Row = dict[str, str]
+TYPED = ("name", "phone", "home_org", "purpose", "note")  # the columns people type: cleaned like the kiosk's form
 MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": ID_MAX}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 escapes); UTF-8 and the databases cannot
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
+
+
+def clean_row(row: Any) -> Any:
+    """`row` with its typed columns cleaned as the kiosk's form cleans them (records.clean); anything else unchanged."""
+    if not isinstance(row, dict):
+        return row
+    return {**row, **{c: clean(row[c]) for c in TYPED if isinstance(row.get(c), str)}}
 
 
 def row_problem(row: Any) -> str | None:
