@@ -106,3 +106,13 @@ def test_kiosk_rows_are_sent_again_as_duplicates(hub: tuple[str, HubDB, str]) ->
         status, answer = post(url, json.dumps({"rows": rows}, ensure_ascii=False).encode(), token)
         assert status == 200
     assert answer["duplicate"] == 20 and db.count() == 20
+
+
+def test_deeply_nested_json_is_400(hub: tuple[str, HubDB, str]) -> None:
+    url, db, token = hub
+    data = b'{"rows": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    status, answer = post(url, data, token)
+    assert (status, answer) == (400, {"error": 'the body is JSON nested too deeply: expected {"rows": [...]} with one object per check-in'})
+    assert db.count() == 0
+    status, answer = post(url, json.dumps({"rows": make_rows(1)}).encode(), token)  # the hub still serves
+    assert (status, answer["created"]) == (200, 1)

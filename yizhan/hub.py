@@ -112,6 +112,8 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
             return _json(400, {"error": f"the body is not valid JSON: {err}"})
+        except RecursionError:  # e.g. 100,000 [ in a row: the parser gives up at the interpreter's recursion limit
+            return _json(400, {"error": 'the body is JSON nested too deeply: expected {"rows": [...]} with one object per check-in'})
         return ingest_batch(db, station, payload)
 
     def admin(view: Callable[[], Any]) -> Callable[[], Any]:
