@@ -83,11 +83,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def hub_thread(app: Any) -> Iterator[str]:
-    """Serve a WSGI app with waitress in a thread on 127.0.0.1; yields the base URL."""
+def hub_thread(app: Any, threads: int = 4) -> Iterator[str]:
+    """Serve a WSGI app with waitress (`threads` request threads) in a thread on 127.0.0.1; yields the base URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

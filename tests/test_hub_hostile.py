@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -116,3 +118,29 @@ def test_deeply_nested_json_is_400(hub: tuple[str, HubDB, str]) -> None:
     assert db.count() == 0
     status, answer = post(url, json.dumps({"rows": make_rows(1)}).encode(), token)  # the hub still serves
     assert (status, answer["created"]) == (200, 1)
+
+
+def test_parallel_wrong_passwords_get_at_most_ten_checks(tmp_path: Path) -> None:
+    """100 wrong passwords at once from one address: 10 are checked (401), the rest refused unchecked (429)."""
+    db = HubDB(str(tmp_path / "hub.sqlite"))
+    db.set_admin_password(PASSWORD)
+    with hub_thread(make_hub(db), threads=16) as url:
+        with concurrent.futures.ThreadPoolExecutor(100) as pool:
+            codes = list(pool.map(lambda _: get(url + "/admin", "wrong password")[0], range(100)))
+        assert (codes.count(401), codes.count(429)) == (10, 90)
+        status, page, headers = get(url + "/admin", PASSWORD)
+        assert (status, page.decode(), headers["Retry-After"]) == (429, "密码错误次数过多，请 5 分钟后再试。", "300")
+
+
+def test_the_lock_ends_and_a_right_password_before_it_clears_the_count(tmp_path: Path) -> None:
+    db = HubDB(str(tmp_path / "hub.sqlite"))
+    db.set_admin_password(PASSWORD)
+    with hub_thread(make_hub(db, lockout_seconds=3)) as url:
+        assert [get(url + "/admin", "wrong password")[0] for _ in range(9)] == [401] * 9
+        assert get(url + "/admin", PASSWORD)[0] == 200  # the tenth try, right: the count starts again
+        first = time.monotonic()
+        assert [get(url + "/admin", "wrong password")[0] for _ in range(10)] == [401] * 10
+        status, _, headers = get(url + "/admin", PASSWORD)
+        assert (status, headers["Retry-After"]) == (429, "3") and time.monotonic() - first < 3
+        time.sleep(max(0.0, first + 3.2 - time.monotonic()))
+        assert get(url + "/admin", PASSWORD)[0] == 200

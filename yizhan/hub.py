@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -72,11 +73,13 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
     return _json(200, {"station_id": station, **counts, "results": results})
 
 
-def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) -> bottle.Bottle:
+def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
+             lockout_seconds: float = LOCKOUT_SECONDS) -> bottle.Bottle:  # fmt: skip
     """The hub's WSGI application over `db`; `network` names stations in reports and enables self check-in."""
     app = bottle.Bottle(catchall=True)
-    failures: dict[str, list[float]] = {}
+    tries: dict[str, list[float]] = {}  # address -> times of password tries not yet cleared by a right one
     lock = threading.Lock()
+    too_many = f"密码错误次数过多，请 {math.ceil(lockout_seconds / 60)} 分钟后再试。"
 
     @app.hook("after_request")
     def _headers() -> None:
@@ -120,21 +123,24 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30) ->
         """Wrap `view` in HTTP Basic authentication against the admin password, with a lockout."""
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            addr = bottle.request.remote_addr or "?"
-            now = time.monotonic()
-            with lock:
-                recent = [t for t in failures.get(addr, []) if now - t < LOCKOUT_SECONDS]
-                failures[addr] = recent
-            if len(recent) >= LOCKOUT_AFTER:
-                return bottle.HTTPResponse("密码错误次数过多，请 5 分钟后再试。", 429, {"Retry-After": str(LOCKOUT_SECONDS)})
             if not db.has_admin_password():
                 return bottle.HTTPResponse("管理密码尚未设置：在服务器上运行 yizhan hub admin-password。", 403)
+            addr = bottle.request.remote_addr or "?"
             password = _basic_password(bottle.request.get_header("Authorization", ""))
+            with lock:  # a try is counted before its password is checked, so tries sent in parallel count too
+                now = time.monotonic()
+                recent = [t for t in tries.pop(addr, []) if now - t < lockout_seconds]
+                refused = len(recent) >= LOCKOUT_AFTER
+                if password is not None and not refused:
+                    recent.append(now)
+                if recent:
+                    tries[addr] = recent
+            if refused:
+                return bottle.HTTPResponse(too_many, 429, {"Retry-After": str(math.ceil(lockout_seconds))})
             if password is None or not db.check_admin_password(password):
-                if password is not None:
-                    with lock:
-                        failures.setdefault(addr, []).append(now)
                 return bottle.HTTPResponse("需要管理密码。", 401, {"WWW-Authenticate": 'Basic realm="yizhan hub", charset="UTF-8"'})
+            with lock:
+                tries.pop(addr, None)  # a right password clears the count
             return view(*args, **kwargs)
 
         return wrapped
