@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -16,6 +17,7 @@ import pytest
 from tests.hubhelpers import db_url, hub_thread, make_rows, post, stored
 from yizhan.hub import make_hub
 from yizhan.hubdb import HubDB
+from yizhan.records import CHINA
 
 STATION = "wuxi-liangxi-chongansi"
 PASSWORD = "correct horse battery"
@@ -118,6 +120,30 @@ def test_deeply_nested_json_is_400(hub: tuple[str, HubDB, str]) -> None:
     assert db.count() == 0
     status, answer = post(url, json.dumps({"rows": make_rows(1)}).encode(), token)  # the hub still serves
     assert (status, answer["created"]) == (200, 1)
+
+
+def test_check_in_times_before_the_first_release_or_ahead_of_the_hub_are_invalid(hub: tuple[str, HubDB, str]) -> None:
+    url, db, token = hub
+    now = dt.datetime.now(CHINA).replace(microsecond=0)
+    times = ["0001-01-01T00:00:00+08:00", "1970-01-01T08:00:00+08:00", "2025-12-31T23:59:59+08:00",
+             "2026-01-01T00:00:00+08:00", "2099-06-01T09:00:00+08:00", "9999-12-31T23:59:59+08:00",
+             (now + dt.timedelta(hours=25)).isoformat(), (now + dt.timedelta(hours=23)).isoformat(),
+             (now + dt.timedelta(hours=25)).astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")]  # fmt: skip
+    rows = [{**r, "checked_in_at": at} for r, at in zip(make_rows(len(times)), times)]
+    status, answer = post(url, json.dumps({"rows": rows}, ensure_ascii=False).encode(), token)
+    assert status == 200
+    assert statuses(answer) == [
+        ("invalid", EARLY),
+        ("invalid", EARLY),
+        ("invalid", EARLY),
+        ("created", ""),
+        ("invalid", AHEAD),
+        ("invalid", AHEAD),
+        ("invalid", AHEAD),
+        ("created", ""),
+        ("invalid", AHEAD),
+    ]
+    assert set(stored(db)) == {rows[3]["checkin_id"], rows[7]["checkin_id"]}
 
 
 def test_parallel_wrong_passwords_get_at_most_ten_checks(tmp_path: Path) -> None:

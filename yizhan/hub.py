@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import math
 import threading
@@ -56,8 +57,9 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
                            "station_id": station})  # fmt: skip
     results: list[dict[str, str]] = []
     valid: list[dict[str, str]] = []
+    now = dt.datetime.now(dt.timezone.utc)
     for r in map(clean_row, rows):  # checked and stored as the kiosk's form would have stored them
-        problem = row_problem(r)
+        problem = row_problem(r, now)
         cid = r.get("checkin_id") if isinstance(r, dict) and isinstance(r.get("checkin_id"), str) else ""
         results.append({"checkin_id": cid[:64], "status": "invalid" if problem else "", "reason": problem or ""})
         if not problem:

@@ -14,7 +14,7 @@ from typing import Any
 from .check import ID_MAX, ID_RE
 from .durable import atomic_write
 from .errors import YizhanError
-from .records import COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
+from .records import CHINA, COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
 
 Row = dict[str, str]
 TYPED = ("name", "phone", "home_org", "purpose", "note")  # the columns people type: cleaned like the kiosk's form
@@ -22,6 +22,9 @@ MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 6
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 escapes); UTF-8 and the databases cannot
+# No check-in can be older than yizhan's first release: such a time (1970, 0001) is a tablet whose clock was reset.
+FIRST_RELEASE = dt.datetime(2026, 1, 1, tzinfo=CHINA)
+MAX_AHEAD = dt.timedelta(days=1)  # a check-in may be this far ahead of the hub's clock (clocks drift), no more
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
 
 
@@ -32,8 +35,8 @@ def clean_row(row: Any) -> Any:
     return {**row, **{c: clean(row[c]) for c in TYPED if isinstance(row.get(c), str)}}
 
 
-def row_problem(row: Any) -> str | None:
-    """Why `row` (a mapping of COLUMNS to strings) is not a valid check-in, or None when it is."""
+def row_problem(row: Any, now: dt.datetime | None = None) -> str | None:
+    """Why `row` (a mapping of COLUMNS to strings) is not a valid check-in, or None when it is; `now`: the hub's clock."""
     if not isinstance(row, dict):
         return "a row must be a JSON object with the check-in columns"
     missing = [c for c in COLUMNS if c not in row]
@@ -59,9 +62,13 @@ def row_problem(row: Any) -> str | None:
     if not _ISO.fullmatch(row["checked_in_at"]):
         return "checked_in_at: expected ISO 8601 with an offset, like 2026-06-16T09:15:02+08:00"
     try:
-        dt.datetime.fromisoformat(row["checked_in_at"].replace("Z", "+00:00"))
+        at = dt.datetime.fromisoformat(row["checked_in_at"].replace("Z", "+00:00"))
     except ValueError:
         return "checked_in_at: not a real date and time"
+    if at < FIRST_RELEASE:
+        return f"checked_in_at: before {FIRST_RELEASE:%Y-%m-%d}, when yizhan was first released: check the kiosk's date and time"
+    if at > (now or dt.datetime.now(dt.timezone.utc)) + MAX_AHEAD:
+        return "checked_in_at: more than one day ahead of the hub's clock: check the kiosk's date and time"
     if row["purpose"] not in PURPOSES:
         return f"purpose: expected one of {', '.join(PURPOSES)}"
     if row["source"] not in SOURCES:
