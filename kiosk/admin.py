@@ -24,6 +24,7 @@ SESSION_COOKIE = "yz_admin"
 CSRF_COOKIE = "yz_csrf"
 SESSION_SECONDS = 15 * 60  # idle staff sessions end (the tablet is shared)
 LATEST = 20
+CLOCK_SLACK = dt.timedelta(minutes=1)  # the last check-in may be this far ahead of the clock (a small correction)
 COOKIE = {"path": "/admin", "httponly": True, "samesite": "strict"}
 
 
@@ -88,6 +89,17 @@ def summary(rows: list[dict[str, str]], today: dt.date) -> tuple[int, list[int]]
     return sum(per_hour), per_hour
 
 
+def clock_warning(last_at: str, now: dt.datetime) -> str:
+    """A Chinese warning when the tablet's clock is earlier than its last stored check-in (`last_at`), else ''."""
+    try:
+        at = dt.datetime.fromisoformat(last_at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if at.tzinfo is None or at <= now + CLOCK_SLACK:
+        return ""
+    return f"本机时钟早于最近一条报到记录的时间（{last_at[:16].replace('T', ' ')}）：请校准平板的日期和时间。"
+
+
 def install_admin(
     app: Bottle,
     *,
@@ -120,7 +132,8 @@ def install_admin(
         if csrf is None:
             return login_page()
         all_rows = rows()
-        today = dt.datetime.now(form.CHINA).date()
+        now = dt.datetime.now(form.CHINA)
+        today = now.date()
         count, per_hour = summary(all_rows, today)
         done = confirmed_ids(data_dir)
         latest = [{**r, "phone": mask_phone(r["phone"]), "number": form.checkin_number(r["checkin_id"])}
@@ -128,7 +141,8 @@ def install_admin(
         pending = sum(1 for r in all_rows if r["checkin_id"] not in done)
         return page("admin", place=place, csrf=csrf, today=today.isoformat(), count=count, total=len(all_rows),
                     pending=pending, chart=hourly_chart(per_hour), latest=latest, uploaded=last_upload(data_dir),
-                    upload_note=upload_note(data_dir), can_upload=load_config(data_dir) is not None)  # fmt: skip
+                    upload_note=upload_note(data_dir), can_upload=load_config(data_dir) is not None,
+                    clock_note=clock_warning(all_rows[-1]["checked_in_at"], now) if all_rows else "")  # fmt: skip
 
     @app.post("/admin/login")
     def _login() -> str:

@@ -19,6 +19,7 @@ from kiosk.pin import Lockout, set_pin
 from kiosk.server import Kiosk, build_kiosk
 from yizhan.codes import station_codes
 from yizhan.records import mark_confirmed
+from yizhan.rows import write_csv
 
 CODE = station_codes(["test-station"])["test-station"]
 PLACE = Place("test-station", "梁溪区测试街道流动党员服务驿站", CODE)
@@ -270,6 +271,26 @@ def test_admin_dashboard_masks_phones_and_escapes_everything(web: TestApp, kiosk
     web.post("/admin/logout", {"csrf": logout.select_one("input[name=csrf]")["value"]}, status=303)
     web.get("/admin/checkins.csv", status=303)
     assert soup(web.get("/admin")).select_one("form.login")
+
+
+def test_admin_dashboard_warns_when_the_clock_is_earlier_than_the_last_check_in(tmp_path: Path) -> None:
+    """A tablet whose clock went back (reset, wrong date) after check-ins were stored: staff are told to set it."""
+    ahead = (dt.datetime.now(CHINA) + dt.timedelta(days=2)).replace(microsecond=0)
+    row = new_record({**FORM, "name": "张三", "phone": "13812345678"}, "test-station", "kiosk", "tab-1", ahead)
+    (tmp_path / "data").mkdir(mode=0o700)
+    write_csv(tmp_path / "data" / "checkins.csv", [row])  # written while the clock said two days later
+    k = build_kiosk(PLACE, tmp_path / "data", FormConfig(device_id="tab-1"))
+    try:
+        web = TestApp(k.app)
+        set_pin(k.data_dir, PIN)
+        page = soup(login(web).follow())
+        assert page.select_one("#clock-note").text == (
+            f"本机时钟早于最近一条报到记录的时间（{ahead:%Y-%m-%d %H:%M}）：请校准平板的日期和时间。"
+        )
+        k.store.add(new_record({**FORM, "name": "李四", "phone": "13912345678"}, "test-station", "kiosk", "tab-1"))
+        assert soup(web.get("/admin")).select_one("#clock-note") is None  # the last check-in is not ahead any more
+    finally:
+        k.store.close()
 
 
 def test_formula_payloads_are_neutralised_in_the_file(web: TestApp, kiosk: Kiosk) -> None:

@@ -4,6 +4,9 @@
   <div class="what">工作人员管理</div>
 </header>
 <main>
+% if clock_note:
+  <p class="note" id="clock-note">{{clock_note}}</p>
+% end
   <div class="stats">
     <div>今日（{{today}}）登记<strong id="today-count">{{count}}</strong></div>
     <div>全部记录<strong id="total-count">{{total}}</strong></div>
