@@ -113,7 +113,9 @@ def install_admin(
     """Add /admin, /admin/login, /admin/logout and /admin/checkins.csv to `app` (PIN hash in `data_dir`)."""
     lock = lockout or Lockout()
     live = sessions or Sessions()
-    no_pin = ("尚未设置管理密码", f"请在平板上运行：yizhan kiosk set-pin --data-dir {data_dir}")
+    # anyone on the network sees this page: the station id is public, the data dir's path is not shown
+    no_pin = ("尚未设置管理密码",
+              f"请在平板上运行：yizhan kiosk set-pin --station {place.station_id}（若启动时指定了 --data-dir，请加上同一个 --data-dir）")  # fmt: skip
 
     def session_csrf() -> str | None:
         return live.csrf(request.get_cookie(SESSION_COOKIE))
