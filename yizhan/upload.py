@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import YizhanError
-from .records import CSV_FILE, confirmed_ids, mark_confirmed, record_upload
+from .records import CONFIRMED_FILE, CSV_FILE, UPLOAD_FILE, confirmed_ids, mark_confirmed, record_upload
 from .rows import Row, read_rows
 
 BATCH = 1000
@@ -152,10 +152,19 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
                     ok.append(row["checkin_id"])
                 else:
                     result.problems.append(f"check-in {row['checkin_id']}: {status}: {res.get('reason', '')}")
-            mark_confirmed(data_dir, ok)
+            try:
+                mark_confirmed(data_dir, ok)
+            except OSError as err:  # e.g. a full disk: nothing is lost, the hub answers duplicate next time
+                raise YizhanError(f"{data_dir / CONFIRMED_FILE}: cannot record the hub's confirmation: {err.strerror or err}; "
+                                  "those check-ins stay pending and the next upload sends them again "
+                                  "(the hub answers already there)") from None  # fmt: skip
             result.sent += len(part)
         result.pending = len(rows) - result.created - result.duplicate
-        record_upload(data_dir, {"hub": hub, "rows": result.sent, "created": result.created,
-                                 "duplicate": result.duplicate, "conflict": result.conflict,
-                                 "invalid": result.invalid, "pending": result.pending})  # fmt: skip
+        try:
+            record_upload(data_dir, {"hub": hub, "rows": result.sent, "created": result.created,
+                                     "duplicate": result.duplicate, "conflict": result.conflict,
+                                     "invalid": result.invalid, "pending": result.pending})  # fmt: skip
+        except OSError as err:
+            raise YizhanError(f"{data_dir / UPLOAD_FILE}: cannot record this upload: {err.strerror or err}; "
+                              f"the check-ins the hub confirmed are recorded in {CONFIRMED_FILE}") from None  # fmt: skip
     return result
