@@ -18,7 +18,7 @@ from .helpers import CENTER, STATION, network, write
 def problems(root: Path) -> list[str]:
     """The problems `check_stations` reports, as printed (paths relative to root)."""
     net, found = check_stations(root, "st")
-    assert (net is None) == bool(found)
+    assert (net is None) == any(not p.warning for p in found)
     return [str(p) for p in found]
 
 
@@ -101,7 +101,12 @@ CASES = [
      "st/wuxi/station.yml:1:1: station: expected a mapping of id, name, level, parent, operator, region, address, location, hours, hotlines, contacts, services, kiosk, notes, updated, found a list"),
     ("empty file", "", "st/wuxi/station.yml:1:1: file is empty: expected a station (id, name, level, ...)"),
     ("script link", STATION + "notes: '[点我](javascript:alert(1))'\n",
-     "st/wuxi/station.yml:18:8: notes: expected links to http(s), tel: or mailto: addresses, found a script link"),
+     'st/wuxi/station.yml:18:14: warning: notes: link to "javascript:alert(1)" removed: links may go only to http(s), '
+     "tel: or mailto: addresses or to pages of this site"),
+    ("long city", edit("city: 无锡市", "city: " + "无锡" * 100),
+     "st/wuxi/station.yml:6:16: region.city: expected at most 30 characters, found 200"),
+    ("long notes", STATION + "notes: " + "说明" * 10_001 + "\n",
+     "st/wuxi/station.yml:18:8: notes: expected at most 20,000 characters, found 20,002"),
 ]  # fmt: skip
 
 
@@ -245,3 +250,55 @@ def test_a_second_document_and_an_undefined_alias(tmp_path: Path) -> None:
         "st/alias.yml:16:8: YAML syntax error: found undefined alias 'yes'",
         "st/two.yml:18:1: YAML syntax error: expected a single document in the stream but found another document",
     ]
+
+
+NOTES = """\
+notes: |
+  乘公交11路到[崇安寺](https://example.org)站下车。
+  ![x](https://nonexistent.invalid/x.png){onerror="document.title='PWNED'"}
+  [a](../finder.html){onclick="alert(1)"} <script>alert(1)</script>
+
+  [参考][r] [电话](tel:12371) [远方](//evil.example/x)
+
+  [r]: javascript:alert(1)
+"""
+
+
+def test_notes_warn_about_what_the_sanitizer_drops(tmp_path: Path) -> None:
+    """Each thing that does not reach the page as written is a warning at its own line and column."""
+    network(tmp_path, STATION + NOTES)
+    net, found = check_stations(tmp_path, "st")
+    assert net is not None  # warnings fail nothing
+    assert [str(p) for p in found] == [
+        'st/wuxi/station.yml:20:8: warning: notes: image "https://nonexistent.invalid/x.png" removed: images must come '
+        'from this site, which makes no outside requests (its text "x" is shown instead)',
+        'st/wuxi/station.yml:20:42: warning: notes: "{onerror="document.title=\'PWNED\'"}" is shown as text: attribute '
+        "lists ({…}) do not apply in notes",
+        'st/wuxi/station.yml:21:22: warning: notes: "{onclick="alert(1)"}" is shown as text: attribute lists ({…}) do not '
+        "apply in notes",
+        'st/wuxi/station.yml:21:43: warning: notes: "<script>" is shown as text: HTML does not apply in notes, write Markdown',
+        'st/wuxi/station.yml:21:59: warning: notes: "</script>" is shown as text: HTML does not apply in notes, write Markdown',
+        'st/wuxi/station.yml:23:32: warning: notes: link to "//evil.example/x" removed: links may go only to http(s), tel: or '
+        "mailto: addresses or to pages of this site",
+        'st/wuxi/station.yml:25:8: warning: notes: link to "javascript:alert(1)" removed: links may go only to http(s), tel: '
+        "or mailto: addresses or to pages of this site",
+    ]
+    assert net.warnings == found
+    html = net.stations["test-station"].notes_html
+    assert html == (
+        '<p>乘公交11路到<a href="https://example.org" rel="noopener noreferrer">崇安寺</a>站下车。\n'
+        '<img alt="x">{onerror="document.title=\'PWNED\'"}\n'
+        '<a href="../finder.html" rel="noopener noreferrer">a</a>{onclick="alert(1)"} &lt;script&gt;alert(1)&lt;/script&gt;</p>\n'
+        '<p><a rel="noopener noreferrer">参考</a> <a href="tel:12371" rel="noopener noreferrer">电话</a> '
+        '<a rel="noopener noreferrer">远方</a></p>'
+    )
+
+
+def test_check_command_prints_warnings_and_passes(tmp_path: Path) -> None:
+    network(tmp_path / "st", STATION + NOTES)
+    run = subprocess.run([sys.executable, "-m", "yizhan.cli", "check", "--stations", "st"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 8 and all(": warning: notes: " in line for line in lines[:7])
+    assert lines[-1] == "2 stations OK, 7 warnings."

@@ -222,7 +222,7 @@ def test_station_page_services_liaisons_kiosk_updated(featured: tuple[Path, Tag,
         "本站设有报到平板，到站后可在平板上自助报到，也可用手机扫描站内海报上的二维码报到。"
     ]
     notes = section(art, "说明")
-    assert [len(t.find_all("li")) for t in notes if t.name == "ul"] == [3]  # the notes' Markdown list is rendered
+    assert [len(ul.find_all("li")) for t in notes for ul in t.find_all("ul")] == [3]  # the notes' Markdown list is rendered
     (updated,) = art.select("p.yz-updated")
     assert text(updated) == "站点编号： wuxi-liangxi-chongansi · 信息更新于 2026-11-01"
     assert updated.code.get_text() == FEATURED
@@ -889,7 +889,7 @@ def test_failed_build_leaves_previous_site_untouched(small_project: Path, tmp_pa
     (out1, err1), (out2, err2) = (p.communicate(timeout=120) for p in procs)
 
     assert procs[0].returncode == 1, out1 + err1
-    out = out1.splitlines()
+    out = [x for x in out1.splitlines() if ": warning: " not in x]  # the hostile notes' warnings come too
     assert len(out) == 1
     m = re.fullmatch(r"(stations/wuxi/wuxi-center\.yml):(\d+):(\d+): (.+)", out[0])
     assert m, out

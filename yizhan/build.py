@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import load_network
-from .errors import YizhanError
+from .errors import Problem, YizhanError
 
 MARKER = ".yizhan-site"
 
@@ -24,6 +24,7 @@ class BuildResult:
     site: Path
     stations: int
     seconds: float
+    warnings: list[Problem]
 
 
 def _mkdocs_config(project: Path, site_dir: Path, stations: Path) -> tuple[Any, Any]:
@@ -91,7 +92,7 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
         site.rename(old)
     tmp.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    return BuildResult(site, len(network), time.perf_counter() - start)
+    return BuildResult(site, len(network), time.perf_counter() - start, network.warnings)
 
 
 def quiet_mkdocs() -> None:

@@ -14,12 +14,15 @@ from . import geo
 from .errors import CheckFailed, Problem, YizhanError
 from .hours import HoursError, parse_hours
 from .model import Contact, Hotline, Network, Region, Station
+from .notes import MAX_CHARS as MAX_NOTES
+from .notes import render as render_notes
 from .phones import phone_problem, tel_uri
 from .source import Key, Source, read_source
 from .vocab import DATUMS, LEVELS, PARENT_LEVEL, SERVICES
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 64
+REGION_MAX = 30  # characters of a city, district or town name (the longest county names have 15)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 FIELDS = {
     "id": True, "name": True, "level": True, "parent": False, "operator": True, "region": True,
@@ -94,6 +97,7 @@ class _Checker:
 
     def __init__(self, src: Source) -> None:
         self.src, self.out = src, []
+        self.warnings: list[Problem] = []
         self.meta: tuple[str | None, str, str | None] = (None, "", None)
 
     def bad(self, key: Key, message: str, offset: int = 0) -> None:
@@ -168,19 +172,29 @@ class _Checker:
         kiosk = d.get("kiosk", False)
         if not isinstance(kiosk, bool):
             self.bad(("kiosk",), f"expected true or false, found {found(kiosk)}")
-        notes = d.get("notes") or ""
-        if not isinstance(notes, str):
-            self.bad(("notes",), f"expected Markdown text, found {found(notes)}")
-            notes = ""
-        elif re.search(r"\]\(\s*(?:javascript|data|vbscript):", notes, re.I):
-            self.bad(("notes",), "expected links to http(s), tel: or mailto: addresses, found a script link")
+        notes, notes_html = self.notes(d.get("notes") or "")
         updated = self.updated(d.get("updated"))
         self.meta = (ident, level, parent)
         if self.out:
             return None
         assert ident and level and region and lat is not None and lon is not None
         return Station(ident, name, level, parent, operator, region, address, lat, lon, hours, hotlines, contacts,
-                       services, bool(kiosk), notes, updated, src.path)  # fmt: skip
+                       services, bool(kiosk), notes, updated, src.path, notes_html=notes_html)  # fmt: skip
+
+    def notes(self, value: Any) -> tuple[str, str]:
+        """The notes and their sanitised HTML; what the sanitizer drops becomes a located warning."""
+        key = ("notes",)
+        if not isinstance(value, str):
+            self.bad(key, f"expected Markdown text, found {found(value)}")
+            return "", ""
+        if len(value) > MAX_NOTES:
+            self.bad(key, f"expected at most {MAX_NOTES:,} characters, found {len(value):,}")
+            return "", ""
+        rendered = render_notes(value)
+        for d in rendered.dropped:
+            line, col = self.src.inside(key, d.offset)
+            self.warnings.append(Problem(self.src.path, line, col, f"notes: {d.message}", warning=True))
+        return value, rendered.html
 
     def hotline(self, key: Key, value: dict[str, Any]) -> Hotline:
         number, tel = self.phone(key + ("number",), value["number"]) if "number" in value else ("", "")
@@ -204,9 +218,9 @@ class _Checker:
     def region(self, value: Any, level: str) -> Region | None:
         if not _fields(self.src, ("region",), value, SUBFIELDS["region"], "region", self.out):
             return None
-        city = self.text(("region", "city"), value.get("city"), "city" in value)
-        district = self.text(("region", "district"), value.get("district"), "district" in value)
-        town = self.text(("region", "town"), value.get("town"), False)
+        city = self.text(("region", "city"), value.get("city"), "city" in value, limit=REGION_MAX)
+        district = self.text(("region", "district"), value.get("district"), "district" in value, limit=REGION_MAX)
+        town = self.text(("region", "town"), value.get("town"), False, limit=REGION_MAX)
         if not district and level and level != "center" and "district" not in value:
             self.out.append(self.src.problem(("region",), "missing field \"region.district\": expected the district or county, like 梁溪区"))
         return Region(city, district, town)
@@ -287,10 +301,14 @@ def station_files(root: Path) -> list[Path]:
 
 
 def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network | None, list[Problem]]:
-    """Validate every station file under `root`; the Network is None when there are problems."""
+    """Validate every station file under `root`: the Network (None when there are errors) and every problem.
+
+    Problems include warnings (`Problem.warning`), which fail nothing: the Network carries them too.
+    """
     if not root.is_dir():
         raise YizhanError(f"station folder {root} not found: expected a folder of station YAML files (use --stations DIR)")
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     stations: dict[str, Station] = {}
     meta: dict[str, tuple[str, str | None, Source]] = {}
     base = shown_root if shown_root is not None else str(root)
@@ -302,6 +320,7 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
         checker = _Checker(src)
         station = checker.station()
         problems.extend(checker.out)
+        warnings.extend(checker.warnings)
         ident, level, parent = checker.meta
         if not ident:
             if parent:  # still check where it points
@@ -321,8 +340,8 @@ def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network |
         raise YizhanError(f"no station files (*.yml) found in {root}")
     problems.extend(_check_parents(meta))
     if problems:
-        return None, sorted(set(problems))
-    return Network(stations), []
+        return None, sorted(set(problems + warnings))
+    return Network(stations, warnings), warnings
 
 
 def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Problem]:
@@ -358,6 +377,6 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
 def load_network(root: Path, shown_root: str | None = None) -> Network:
     """The validated Network, or CheckFailed carrying every problem."""
     network, problems = check_stations(root, shown_root)
-    if problems or network is None:
+    if network is None:
         raise CheckFailed(problems)
     return network

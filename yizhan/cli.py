@@ -10,7 +10,7 @@ import click
 
 from kiosk.cli import kiosk as kiosk_group
 
-from .errors import CheckFailed, YizhanError
+from .errors import CheckFailed, Problem, YizhanError
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
 OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
@@ -25,8 +25,14 @@ def _problems(err: CheckFailed, outcome: str) -> None:
     """Every problem of the station files, then the count and what was (not) done; exit 1."""
     for p in err.problems:
         click.echo(str(p))
-    click.echo(f"{len(err.problems)} problem(s) found; {outcome}.", err=True)
+    click.echo(f"{sum(not p.warning for p in err.problems)} problem(s) found; {outcome}.", err=True)
     sys.exit(1)
+
+
+def _warnings(warnings: list[Problem]) -> None:
+    """The check's warnings (they fail nothing), on stderr."""
+    for p in warnings:
+        click.echo(str(p), err=True)
 
 
 def _stations(value: str | None) -> tuple[Path, str]:
@@ -53,15 +59,15 @@ def check(stations: str | None) -> None:
     except YizhanError as err:
         _fail(err)
         return
-    if problems:
-        for p in problems:
-            click.echo(str(p))
-        n = len(problems)
-        files = len({p.path for p in problems})
+    for p in problems:
+        click.echo(str(p))
+    if network is None:
+        errors = [p for p in problems if not p.warning]
+        n, files = len(errors), len({p.path for p in errors})
         click.echo(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", err=True)
         sys.exit(1)
-    assert network is not None
-    click.echo(f"{len(network)} stations OK.")
+    w = len(network.warnings)
+    click.echo(f"{len(network)} stations OK" + (f", {w} warning{'s' if w != 1 else ''}." if w else "."))
 
 
 @main.command()
@@ -85,6 +91,7 @@ def build(stations: str | None, out: str, no_posters: bool) -> None:
     except YizhanError as err:
         _fail(err)
         return
+    _warnings(result.warnings)
     site = os.path.relpath(result.site)
     click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
     if posters is not None and posters.result is not None:

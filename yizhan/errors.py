@@ -17,9 +17,10 @@ class Problem:
     line: int
     col: int
     message: str
+    warning: bool = False  # a warning is printed but fails nothing
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class CheckFailed(YizhanError):
@@ -27,7 +28,7 @@ class CheckFailed(YizhanError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        n = len(self.problems)
+        n = sum(not p.warning for p in self.problems)
         lines = [str(p) for p in self.problems]
         lines.append(f"{n} problem{'s' if n != 1 else ''} found; nothing was built.")
         super().__init__("\n".join(lines))

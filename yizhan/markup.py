@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
@@ -9,6 +10,7 @@ from pypinyin import lazy_pinyin
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _SUFFIX = ("市", "区", "县", "旗")
+SLUG_MAX = 60  # characters of a region slug (a file name): longer ones are cut and end in a hash of the name
 
 
 def h(text: object) -> str:
@@ -26,18 +28,15 @@ def cell(text: object) -> str:
     return md(text).replace("\n", " ")
 
 
-def notes_md(text: str) -> str:
-    """Staff-written Markdown notes, with raw HTML disabled."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
-
-
 def slug(name: str) -> str:
     """A lowercase ASCII slug from a Chinese place name: 梁溪区 → liangxi."""
     base = name[:-1] if len(name) > 2 and name.endswith(_SUFFIX) else name
     words = lazy_pinyin(base, errors="ignore") if base else []
     text = "".join(words).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text or "x"
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    if len(text) > SLUG_MAX:  # a file name stays far below every file system's limit (255 bytes)
+        text = text[: SLUG_MAX - 9].rstrip("-") + "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return text
 
 
 def unique_slugs(names: list[str]) -> dict[str, str]:

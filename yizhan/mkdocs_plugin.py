@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from .poster_site import PosterIndex, link_into_site, load_index, posters_page
 from .site import CITIES_MARKER, Site
 
 ASSETS = Path(__file__).parent / "assets"
+log = logging.getLogger("mkdocs.plugins.yizhan")
 CSS = ["assets/yizhan/yizhan.css"]
 JS = ["assets/yizhan/hours.js", "assets/yizhan/offline.js"]
 
@@ -63,6 +65,8 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
                 network = load_network(self.stations_dir(config), self.config.stations)
             except YizhanError as err:
                 raise PluginError(str(err)) from None
+            for warning in network.warnings:
+                log.warning(str(warning))
         holidays = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in self.config.holidays]
         self.site = Site(network, holidays, config.site_url or "")
         self.poster_index = self.planned_posters or load_index(Path(config.config_file_path).parent / self.config.posters)

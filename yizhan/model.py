@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .errors import Problem
 from .vocab import LEVELS
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class Station:
     updated: dt.date | None
     path: str
     children: list[str] = field(default_factory=list)
+    notes_html: str = ""  # the notes as sanitised HTML (yizhan.notes), made once when the file is checked
 
     @property
     def level_zh(self) -> str:
@@ -74,6 +76,7 @@ class Network:
     """Every station, by id, in a stable order (city, district, level, name, id)."""
 
     stations: dict[str, Station]
+    warnings: list[Problem] = field(default_factory=list)  # located warnings of the check, for the commands to print
 
     def __post_init__(self) -> None:
         order = {lvl: i for i, lvl in enumerate(LEVELS)}

@@ -13,7 +13,7 @@ import jinja2
 
 from .hours import Hours, describe_zh, to_json
 from .links import json_ld, map_links
-from .markup import cell, h, md, notes_md, unique_slugs
+from .markup import cell, h, md, unique_slugs
 from .model import Hotline, Network, Station
 from .vocab import LEVELS
 
@@ -84,7 +84,6 @@ class Site:
             parent=stations.get(s.parent) if s.parent else None,
             children=[stations[c] for c in s.children],
             maps=map_links(s),
-            notes=notes_md(s.notes),
             jsonld=json_ld(s, url),
             poster=f"posters/s/{s.id}.pdf" if s.id in self.poster_ids else "",
         )

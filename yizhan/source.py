@@ -41,12 +41,29 @@ class Source:
     key_pos: dict[Key, tuple[int, int]] = field(default_factory=dict)
     raw: dict[Key, str] = field(default_factory=dict)
     style: dict[Key, str | None] = field(default_factory=dict)
+    text: str = ""  # the file's text, to locate characters inside multi-line values
 
     def at(self, key: Key) -> tuple[int, int]:
         """Line and column of the value at `key`, or of its closest ancestor."""
         while key not in self.pos and key:
             key = key[:-1]
         return self.pos.get(key, (1, 1))
+
+    def inside(self, key: Key, offset: int) -> tuple[int, int]:
+        """Line and column of the character at `offset` in the text value at `key` (its start when unsure)."""
+        line, col = self.at(key)
+        value, style = self.raw.get(key, ""), self.style.get(key)
+        before = value[:offset]
+        k, c = before.count("\n"), offset - (before.rfind("\n") + 1)
+        if style == "|" and self.text:  # a literal block: text line k is file line line + 1 + k
+            lines = self.text.split("\n", line + k + 1)
+            wanted = value.split("\n")[k]
+            at = lines[line + k].find(wanted) if line + k < len(lines) and wanted else -1
+            if at >= 0:
+                return line + 1 + k, at + c + 1
+        elif k == 0 and style in (None, "'", '"'):
+            return line, col + c + (1 if style else 0)
+        return line, col
 
     def slim(self, *keys: Key) -> Source:
         """A copy that keeps only the positions of `keys` (for checks across all files)."""
@@ -217,7 +234,7 @@ def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | Non
     text = _utf8(shown, raw, problems)
     if text is None:
         return None
-    src = Source(shown)
+    src = Source(shown, text=text)
     loader = _Loader(text)
     try:
         data = _Builder(src, loader, problems).document()
