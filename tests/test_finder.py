@@ -313,7 +313,7 @@ def result_ids(page: Any) -> list[str]:
 def search(page: Any, text: str) -> tuple[str, list[str]]:
     """Type into the search box; the count line and the result ids."""
     page.fill("#yz-q", text)
-    page.wait_for_function("document.getElementById('yz-finder').getAttribute('data-loaded') === 'all' && "
+    page.wait_for_function("() => document.getElementById('yz-finder').getAttribute('data-loaded') === 'all' && "
                            "/^(找到|没有找到)[^加]*$/.test(document.getElementById('yz-count').textContent)")  # fmt: skip
     return page.inner_text("#yz-count"), result_ids(page)
 
@@ -324,7 +324,7 @@ def search_all(page: Any, text: str) -> tuple[str, list[str]]:
     while page.locator("#yz-more").is_visible():
         n = len(ids)
         page.click("#yz-more")
-        page.wait_for_function(f"document.querySelectorAll('#yz-results li').length > {n}")
+        page.wait_for_function(f"() => document.querySelectorAll('#yz-results li').length > {n}")
         ids = result_ids(page)
     return count, ids
 
@@ -350,7 +350,7 @@ def test_geolocation_shows_the_nearest_stations(server: str, open_page: Callable
     assert page.locator("#yz-picker").is_hidden()
     # only neighbourhood points: one tap
     page.click("button.yz-f-chip[data-level='3']")
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('小区点位') >= 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('小区点位') >= 0")
     assert result_ids(page) == nearest(*WUXI, level="point")
     assert set(page.locator("#yz-results .yz-level").all_inner_texts()) == {"小区点位"}
     box = page.locator("button.yz-f-chip[data-level='3']").bounding_box()
@@ -366,7 +366,7 @@ def test_denied_location_offers_the_region_picker(server: str, open_page: Callab
     assert page.inner_text("#yz-status").startswith("无法获取您的位置（已拒绝定位）。请手动选择所在地区")
     page.select_option("#yz-city", label="无锡市")
     page.select_option("#yz-district", label="梁溪区")
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('梁溪区共') === 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('梁溪区共') === 0")
     liangxi = [s for s in demo_network().stations.values() if s.region.district == "梁溪区"]
     lat = sum(rounded(s)[0] for s in liangxi) / len(liangxi)
     lon = sum(rounded(s)[1] for s in liangxi) / len(liangxi)
@@ -374,16 +374,16 @@ def test_denied_location_offers_the_region_picker(server: str, open_page: Callab
     assert result_ids(page) == [s.id for s in expected][:10]
     assert page.inner_text("#yz-count").startswith(f"梁溪区共 {len(liangxi)} 个驿站，先显示 10 个")
     page.click("#yz-more")
-    page.wait_for_function(f"document.querySelectorAll('#yz-results li').length === {len(liangxi)}")
+    page.wait_for_function(f"() => document.querySelectorAll('#yz-results li').length === {len(liangxi)}")
     assert result_ids(page) == [s.id for s in expected]
     assert page.locator("#yz-results .yz-f-dist").first.inner_text().startswith("距梁溪区中心 ")
     page.select_option("#yz-town", label="崇安寺街道")
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('崇安寺街道共') === 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('崇安寺街道共') === 0")
     assert set(result_ids(page)) == {s.id for s in liangxi if s.region.town == "崇安寺街道"}
     for sel in ("#yz-city", "#yz-district", "#yz-town", "#yz-place"):
         assert page.locator(sel).bounding_box()["height"] >= 48
     page.fill("#yz-place", "扬名")  # a place name searches like the search box
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('找到') === 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('找到') === 0")
     assert set(result_ids(page)) == matching(demo_network(), "扬名") and page.input_value("#yz-q") == "扬名"
 
 
@@ -411,7 +411,7 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     offering = {s.id for s in net.stations.values() if "报到登记" in s.services}
     assert count == f"找到 {len(offering)} 个驿站，先显示 10 个：" and len(ids) == 10 and set(ids) <= offering
     page.click("#yz-more")
-    page.wait_for_function("document.querySelectorAll('#yz-results li').length === 20")
+    page.wait_for_function("() => document.querySelectorAll('#yz-results li').length === 20")
     assert set(result_ids(page)) <= offering and result_ids(page)[:10] == ids
     for query in ("8270", "0510-8270", "８２７０"):
         count, ids = search_all(page, query)
@@ -436,10 +436,10 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
 def test_query_parameter_prefills_the_search(server: str, open_page: Callable[..., Any]) -> None:
     page = open_page(f"{server}/finder.html?s={quote('崇安寺')}", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]},
                      permissions=["geolocation"])  # fmt: skip
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('找到') === 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('找到') === 0")
     assert page.input_value("#yz-q") == "崇安寺"
     page.wait_for_selector("#yz-finder[data-loaded=all]")
-    page.wait_for_function("document.getElementById('yz-count').textContent.indexOf('仍在加载') < 0")
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('仍在加载') < 0")
     assert set(result_ids(page)) == matching(demo_network(), "崇安寺")
     assert "米" in page.locator("#yz-results .yz-f-dist").first.inner_text()  # distances once the location is known
 

@@ -55,7 +55,7 @@ def test_finder_works_offline_after_one_visit(http_site: str) -> None:
         page = context.new_page()
         page.goto(f"{http_site}/s/wuxi-center.html")
         assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.state)") in ("activating", "activated")
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
         page.goto(f"{http_site}/s/wuxi-liangxi-chongansi.html")  # a page visited once the worker is in charge
         context.set_offline(True)
         page.goto(f"{http_site}/finder.html?s=崇安寺")

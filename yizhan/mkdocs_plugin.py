@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from .build import MARKER
 from .check import load_network
+from .csp import add_policy
 from .errors import YizhanError
 from .finder import THEME_DIR, finder_data, finder_page
 from .model import Network
@@ -43,6 +44,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
     """Turn `stations/` into pages, so plain `mkdocs build` and `mkdocs serve` give the same site."""
 
     site: Site | None = None
+    data_pages: set[str] = set()  # generated from station data: their content's inline code is not trusted
     poster_index: PosterIndex | None = None
     network: Network | None = None  # set by `yizhan build`, which has already checked the stations
     planned_posters: PosterIndex | None = None  # set by `yizhan build`, which makes the posters before the swap
@@ -72,8 +74,10 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         self.poster_index = self.planned_posters or load_index(Path(config.config_file_path).parent / self.config.posters)
         self.site.poster_ids = frozenset(self.poster_index.stations) if self.poster_index else frozenset()
         files.append(File.generated(config, "posters.md", content=posters_page(self.poster_index)))
+        self.data_pages = {"posters.md"}
         for path, text in self.site.pages():
             files.append(File.generated(config, path, content=text))
+            self.data_pages.add(path)
         for name in ("yizhan.css", "hours.js", "offline.js"):
             files.append(File.generated(config, f"assets/yizhan/{name}", abs_src_path=str(ASSETS / name)))
         finder = finder_data(network, holidays)
@@ -89,6 +93,14 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         if self.site and CITIES_MARKER in markdown:
             markdown = markdown.replace(CITIES_MARKER, self.site.cities_list(page.file.src_uri))
         return markdown
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        # inline code in the content of pages made from station data gets no hash in the policy
+        untrusted = page.content or "" if page.file.src_uri in self.data_pages else ""
+        return add_policy(output, untrusted)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        return add_policy(output_content) if template_name.endswith(".html") else output_content  # 404.html
 
     def on_post_build(self, *, config: Any) -> None:
         write_service_worker(Path(config.site_dir))
