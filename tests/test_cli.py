@@ -131,6 +131,8 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
                 time.sleep(0.3)
         assert "梁溪区测试街道流动党员服务驿站" in body
         assert 'href="tel:051082700001"' in body
+        # the preview's live-reload script is inline: its pages carry no Content-Security-Policy (built sites do)
+        assert "livereload(" in body and "Content-Security-Policy" not in body
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)

@@ -45,6 +45,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     site: Site | None = None
     data_pages: set[str] = set()  # generated from station data: their content's inline code is not trusted
+    policy = True  # add the Content-Security-Policy (not in `mkdocs serve`'s preview)
     poster_index: PosterIndex | None = None
     network: Network | None = None  # set by `yizhan build`, which has already checked the stations
     planned_posters: PosterIndex | None = None  # set by `yizhan build`, which makes the posters before the swap
@@ -94,13 +95,19 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
             markdown = markdown.replace(CITIES_MARKER, self.site.cities_list(page.file.src_uri))
         return markdown
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` adds an inline live-reload script to each page it serves: its preview has no policy
+        self.policy = command != "serve"
+
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if not self.policy:
+            return output
         # inline code in the content of pages made from station data gets no hash in the policy
         untrusted = page.content or "" if page.file.src_uri in self.data_pages else ""
         return add_policy(output, untrusted)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
-        return add_policy(output_content) if template_name.endswith(".html") else output_content  # 404.html
+        return add_policy(output_content) if self.policy and template_name.endswith(".html") else output_content  # 404.html
 
     def on_post_build(self, *, config: Any) -> None:
         write_service_worker(Path(config.site_dir))
