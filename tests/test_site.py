@@ -943,3 +943,24 @@ def test_plain_mkdocs_build_gives_the_same_pages(site: Path, mkdocs_site: Path) 
     assert differ == []
     station = BeautifulSoup((mkdocs_site / f"s/{FEATURED}.html").read_text(encoding="utf-8"), "html.parser")
     assert str(station.find("article")) == str(article(station_page(site, FEATURED)))
+
+
+def test_longest_region_names_make_short_file_names(tmp_path: Path) -> None:
+    """30 characters of 双 (shuang) are 180 letters of pinyin: the slug is cut and keeps a hash of the name."""
+    from tests.helpers import CENTER, STATION, network
+
+    city, district = "双" * 29 + "市", "霜" * 29 + "区"
+    project = copy_project(tmp_path / "p", [])
+    network(project / "stations", STATION.replace("无锡市", city).replace("梁溪区", district))
+    (project / "stations" / "center.yml").write_text(CENTER.replace("无锡市", city).replace("梁溪区", district), encoding="utf-8")
+    result = run_yizhan(project, "build", "--no-posters")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "build" / "site"
+    names = sorted(p.relative_to(site).as_posix() for p in (site / "regions").rglob("*.html"))
+    slug = "shuang" * 8 + "shu"  # 51 letters, a hyphen and 8 hex digits of the name's SHA-256: 60 characters
+    assert [re.sub(r"-[0-9a-f]{8}", "-HASH", n) for n in names] == [
+        "regions/index.html", f"regions/{slug}-HASH/index.html", f"regions/{slug}-HASH/{slug}-HASH.html"]  # fmt: skip
+    assert names[1].split("/")[1] != Path(names[2]).stem  # city and district: the same pinyin, different names
+    assert all(len(part) <= 60 for n in names for part in Path(n).with_suffix("").parts)
+    city_page = BeautifulSoup((site / names[1]).read_text(encoding="utf-8"), "html.parser")
+    assert city_page.find("article").h1.get_text() == city
