@@ -145,3 +145,16 @@ def test_operator_mistakes_are_one_line_messages(tmp_path: Path) -> None:
     assert (r.returncode, r.stderr) == (1, "typo: no checkins.csv here (is this the kiosk's data dir?); nothing was saved\n")
     assert not (tmp_path / "typo").exists()
     assert "Traceback" not in r.stderr
+
+
+def test_hub_import_cleans_rows_like_the_upload_api(tmp_path: Path) -> None:
+    """A kiosk CSV carried by USB gets the cleaning the upload API gives: ＝1+1 is exported neutralised as '=1+1."""
+    row = {**make_rows(1)[0], "name": "＝1+1", "note": "\u200b＝2+2 "}
+    kiosk_dir(tmp_path / "usb", [row])
+    db = str(tmp_path / "hub-data" / "hub.sqlite")
+    result = yizhan(tmp_path, "hub", "import", "--db", db, "usb/checkins.csv")
+    assert result.stdout == "1 created, 0 duplicate, 0 conflict, 0 invalid; the hub holds 1 check-ins.\n"
+    result = yizhan(tmp_path, "report", "--db", db, "--out", "build/report", "--stations", str(ROOT / "stations"))
+    assert result.returncode == 0, result.stderr
+    export = (tmp_path / "build" / "report" / "checkins.csv").read_bytes()
+    assert b",\"'=1+1\"," in export and b",\"'=2+2\"," in export

@@ -85,3 +85,25 @@ def test_a_full_disk_while_recording_the_upload(tmp_path: Path) -> None:
     assert_all_once(db, kdir, rows)
     info = last_upload(kdir)
     assert info is not None and (info["rows"], info["pending"]) == (0, 0)
+
+
+def test_an_upload_lock_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    kdir = kiosk_dir(tmp_path / "kiosk", make_rows(3))
+    (kdir / "upload.lock").mkdir()  # the lock file cannot be opened: the kernel answers EISDIR
+    status, out, err = run_upload(kdir, "http://127.0.0.1:9", "t")
+    assert (status, out) == (1, "")
+    assert err == f"{kdir / 'upload.lock'}: cannot create the upload lock: Is a directory; nothing was sent\n"
+
+
+def test_a_hub_answering_deeply_nested_json_is_retried_then_given_up(tmp_path: Path) -> None:
+    kdir = kiosk_dir(tmp_path / "kiosk", make_rows(3))
+
+    def nested(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"[" * 100_000 + b"]" * 100_000]
+
+    with hub_thread(nested) as url:
+        status, out, err = run_upload(kdir, url, "t", "--give-up-after", "1")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1] == f"{url} sent an answer that is not JSON; gave up after 1 s: run the upload again later"
+    assert "Traceback" not in err and confirmed_ids(kdir) == set()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import YizhanError
 from .hubdb import HubDB
-from .rows import Row, read_rows, row_problem
+from .rows import Row, clean_row, read_rows, row_problem
 
 BATCH = 2000
 
@@ -31,7 +31,8 @@ def import_files(db: HubDB, files: list[Path]) -> ImportResult:
     result = ImportResult()
     for f in files:
         pending: list[tuple[int, Row]] = []
-        for line, row in read_rows(f):
+        for line, raw in read_rows(f):
+            row = clean_row(raw)  # as the upload API does: the same check-in whichever way it reaches the hub
             problem = row_problem(row)
             if problem:
                 result.invalid += 1

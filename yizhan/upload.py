@@ -83,7 +83,7 @@ def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[st
     except urllib.error.HTTPError as err:
         try:
             message = json.loads(err.read()).get("error", "")
-        except (ValueError, AttributeError, OSError, http.client.HTTPException):
+        except (ValueError, RecursionError, AttributeError, OSError, http.client.HTTPException):
             message = ""
         if err.code >= 500 or err.code == 429:
             raise Retryable(f"the hub answered {err.code} {message}".strip()) from None
@@ -93,7 +93,7 @@ def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[st
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as err:
         reason = getattr(err, "reason", None) or err
         raise Retryable(f"no answer from {hub} ({reason})") from None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or JSON nested past the parser's limit
         raise Retryable(f"{hub} sent an answer that is not JSON") from None
 
 
@@ -117,7 +117,10 @@ def send_with_retry(send: Callable[[], dict[str, Any]], give_up_after: float, lo
 @contextlib.contextmanager
 def upload_lock(data_dir: Path) -> Iterator[None]:
     """Hold DIR/upload.lock so that two uploads of one data dir never run at once."""
-    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:  # a full disk or a read-only data dir: before anything was sent
+        raise YizhanError(f"{data_dir / LOCK_FILE}: cannot create the upload lock: {err.strerror or err}; nothing was sent") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
