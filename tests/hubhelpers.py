@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import itertools
 import json
@@ -145,3 +146,15 @@ def stored(db: HubDB) -> dict[str, tuple[str, ...]]:
     from yizhan.records import COLUMNS
 
     return {r[0]: tuple(r) for r in db.query(f"SELECT {', '.join(COLUMNS)} FROM checkins")}
+
+
+def admin_get(url: str, password: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+    """GET with HTTP Basic `password` (any user name): (status, body, headers)."""
+    headers = {}
+    if password is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as resp:
+            return resp.status, resp.read(), dict(resp.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), dict(err.headers)

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.hubhelpers import db_url, hub_thread, make_rows, post, stored
-from yizhan.hub import MAX_BODY, make_hub
+from tests.hubhelpers import admin_get, make_rows, post, stored
+from yizhan.hub import MAX_BODY
 from yizhan.hubdb import HubDB
 from yizhan.records import COLUMNS, restore
 
 STATION = "wuxi-liangxi-chongansi"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, HubDB, str]]:
-    """(base URL, database, token of STATION) of a hub served on 127.0.0.1."""
-    db = HubDB(db_url(request.param, tmp_path))
-    token = db.add_token(STATION)
-    with hub_thread(make_hub(db)) as url:
-        yield url, db, token
-    db.close()
 
 
 def body(rows: list) -> bytes:
@@ -110,27 +95,16 @@ def test_bodies_are_size_limited(hub: tuple[str, HubDB, str]) -> None:
     assert db.count() == 0
 
 
-def _get(url: str, password: str | None = None) -> tuple[int, bytes, dict[str, str]]:
-    headers = {}
-    if password is not None:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as resp:
-            return resp.status, resp.read(), dict(resp.headers)
-    except urllib.error.HTTPError as err:
-        return err.code, err.read(), dict(err.headers)
-
-
 def test_admin_view_needs_the_password_and_masks_phones(hub: tuple[str, HubDB, str]) -> None:
     url, db, token = hub
     rows = make_rows(5)
     rows[0] |= {"name": 'He said "hi", ok', "note": "-1", "device_id": "'x"}
     post(url, body(rows), token)
-    status, page, _ = _get(url + "/admin")
+    status, page, _ = admin_get(url + "/admin")
     assert status == 403 and "yizhan hub admin-password" in page.decode()
     db.set_admin_password("correct horse battery")
-    assert _get(url + "/admin")[0] == 401
-    status, page, headers = _get(url + "/admin", "correct horse battery")
+    assert admin_get(url + "/admin")[0] == 401
+    status, page, headers = admin_get(url + "/admin", "correct horse battery")
     assert status == 200 and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     text = page.decode()
     soup = BeautifulSoup(text, "html.parser")
@@ -138,7 +112,7 @@ def test_admin_view_needs_the_password_and_masks_phones(hub: tuple[str, HubDB, s
     assert soup.find("svg") is not None and not soup.find_all("script")
     assert "138****0001" in text and "13800000001" not in text
     assert not [t for t in soup.find_all(src=True)] and "http" not in text.replace('href="/admin', "")
-    status, data, headers = _get(url + "/admin/checkins.csv", "correct horse battery")
+    status, data, headers = admin_get(url + "/admin/checkins.csv", "correct horse battery")
     assert status == 200 and data.startswith(b"\xef\xbb\xbf")
     got = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(got[0]) == COLUMNS and len(got) == 6
@@ -150,6 +124,6 @@ def test_admin_view_needs_the_password_and_masks_phones(hub: tuple[str, HubDB, s
 def test_admin_lockout_after_repeated_wrong_passwords(hub: tuple[str, HubDB, str]) -> None:
     url, db, _ = hub
     db.set_admin_password("correct horse battery")
-    assert [_get(url + "/admin", "wrong")[0] for _ in range(10)] == [401] * 10
-    status, _page, headers = _get(url + "/admin", "correct horse battery")
+    assert [admin_get(url + "/admin", "wrong")[0] for _ in range(10)] == [401] * 10
+    status, _page, headers = admin_get(url + "/admin", "correct horse battery")
     assert status == 429 and headers["Retry-After"] == "300"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import datetime as dt
 import json
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.hubhelpers import db_url, hub_thread, make_rows, post, stored
+from tests.hubhelpers import admin_get, hub_thread, make_rows, post, stored
 from yizhan.hub import make_hub
 from yizhan.hubdb import HubDB
 from yizhan.records import CHINA
@@ -25,30 +19,8 @@ EARLY = "checked_in_at: before 2026-01-01, when yizhan was first released: check
 AHEAD = "checked_in_at: more than one day ahead of the hub's clock: check the kiosk's date and time"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, HubDB, str]]:
-    """(base URL, database, token of STATION) of a hub served on 127.0.0.1."""
-    db = HubDB(db_url(request.param, tmp_path))
-    token = db.add_token(STATION)
-    with hub_thread(make_hub(db)) as url:
-        yield url, db, token
-    db.close()
-
-
 def statuses(answer: dict) -> list[tuple[str, str]]:
     return [(r["status"], r["reason"]) for r in answer["results"]]
-
-
-def get(url: str, password: str | None = None) -> tuple[int, bytes, dict[str, str]]:
-    """GET with HTTP Basic `password` (any user name): (status, body, headers)."""
-    headers = {}
-    if password is not None:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as resp:
-            return resp.status, resp.read(), dict(resp.headers)
-    except urllib.error.HTTPError as err:
-        return err.code, err.read(), dict(err.headers)
 
 
 def test_a_lone_surrogate_is_invalid_and_the_rest_of_the_batch_is_stored(hub: tuple[str, HubDB, str]) -> None:
@@ -84,7 +56,7 @@ def test_api_rows_are_cleaned_like_kiosk_rows_and_exported_neutralised(hub: tupl
            "device_id": "tablet-1"}  # fmt: skip
     status, answer = post(url, json.dumps({"rows": [row]}).encode(), token)
     assert (status, statuses(answer)) == (200, [("created", "")])
-    status, data, _ = get(url + "/admin/checkins.csv", PASSWORD)
+    status, data, _ = admin_get(url + "/admin/checkins.csv", PASSWORD)
     assert status == 200
     assert data == (
         b"\xef\xbb\xbfcheckin_id,station_id,checked_in_at,name,phone,home_org,purpose,note,source,device_id\r\n"
@@ -152,9 +124,9 @@ def test_parallel_wrong_passwords_get_at_most_ten_checks(tmp_path: Path) -> None
     db.set_admin_password(PASSWORD)
     with hub_thread(make_hub(db), threads=16) as url:
         with concurrent.futures.ThreadPoolExecutor(100) as pool:
-            codes = list(pool.map(lambda _: get(url + "/admin", "wrong password")[0], range(100)))
+            codes = list(pool.map(lambda _: admin_get(url + "/admin", "wrong password")[0], range(100)))
         assert (codes.count(401), codes.count(429)) == (10, 90)
-        status, page, headers = get(url + "/admin", PASSWORD)
+        status, page, headers = admin_get(url + "/admin", PASSWORD)
         assert (status, page.decode(), headers["Retry-After"]) == (429, "密码错误次数过多，请 5 分钟后再试。", "300")
 
 
@@ -162,11 +134,11 @@ def test_the_lock_ends_and_a_right_password_before_it_clears_the_count(tmp_path:
     db = HubDB(str(tmp_path / "hub.sqlite"))
     db.set_admin_password(PASSWORD)
     with hub_thread(make_hub(db, lockout_seconds=3)) as url:
-        assert [get(url + "/admin", "wrong password")[0] for _ in range(9)] == [401] * 9
-        assert get(url + "/admin", PASSWORD)[0] == 200  # the tenth try, right: the count starts again
+        assert [admin_get(url + "/admin", "wrong password")[0] for _ in range(9)] == [401] * 9
+        assert admin_get(url + "/admin", PASSWORD)[0] == 200  # the tenth try, right: the count starts again
         first = time.monotonic()
-        assert [get(url + "/admin", "wrong password")[0] for _ in range(10)] == [401] * 10
-        status, _, headers = get(url + "/admin", PASSWORD)
+        assert [admin_get(url + "/admin", "wrong password")[0] for _ in range(10)] == [401] * 10
+        status, _, headers = admin_get(url + "/admin", PASSWORD)
         assert (status, headers["Retry-After"]) == (429, "3") and time.monotonic() - first < 3
         time.sleep(max(0.0, first + 3.2 - time.monotonic()))
-        assert get(url + "/admin", PASSWORD)[0] == 200
+        assert admin_get(url + "/admin", PASSWORD)[0] == 200
