@@ -104,8 +104,8 @@ def prepare(n: int, reuse: bool) -> Path:
 
 def town_query(n: int) -> tuple[str, str]:
     """The town of the generated station nearest to WUXI: without 街道/镇 (the query), and in full."""
-    from yizhan.check import load_network
-    from yizhan.geo import distance_km
+    from yizhan.stations.check import load_network
+    from yizhan.stations.geo import distance_km
 
     stations = load_network(WORK / f"n{n}" / "stations").stations.values()
     town = min(stations, key=lambda s: distance_km(WUXI["latitude"], WUXI["longitude"], s.lat, s.lon)).region.town

@@ -23,9 +23,9 @@ import benchlib
 
 from tests import pgcluster
 from tests.hubhelpers import ENV, free_port, kill, make_rows, start_hub
-from yizhan.hubdb import HubDB
-from yizhan.records import PURPOSES
-from yizhan.rows import write_csv
+from yizhan.checkins.hubdb import HubDB
+from yizhan.checkins.records import PURPOSES
+from yizhan.checkins.rows import write_csv
 
 WORK = ROOT / "build" / "bench" / "hub"
 MARKER = ".hub-bench"
@@ -81,7 +81,7 @@ def bench_report(work: Path, n: int, stations: int) -> dict[str, object]:
     subprocess.run([sys.executable, "-m", "yizhan.cli", "demo-data", "--count", str(stations), "--out",
                     str(work / "stations")], env=ENV, check=True, capture_output=True)  # fmt: skip
     ids = sorted(json.loads(subprocess.run(
-        [sys.executable, "-c", ("import sys,json;from yizhan.check import load_network;from pathlib import Path;"
+        [sys.executable, "-c", ("import sys,json;from yizhan.stations.check import load_network;from pathlib import Path;"
          "print(json.dumps(list(load_network(Path(sys.argv[1])).stations)))"), str(work / "stations")],
         env=ENV, check=True, capture_output=True, text=True).stdout))  # fmt: skip
     db = HubDB(str(work / "hub.sqlite"))

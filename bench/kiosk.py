@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import benchlib
 
 from kiosk.form import new_record
-from yizhan.checkins import HEADER, encode_row, read_rows
+from yizhan.checkins.store import HEADER, encode_row, read_rows
 
 WORK = ROOT / "build" / "bench" / "kiosk"
 STATION = "wuxi-liangxi-chongansi"

@@ -106,11 +106,11 @@ def baseline(project: Path, out: Path) -> None:
     import qrcode
     from reportlab.pdfgen.canvas import Canvas
 
-    from yizhan import poster_layout
-    from yizhan.check import load_network
-    from yizhan.fonts import FONT_NAME, find_font
-    from yizhan.markup import unique_slugs
-    from yizhan.poster_config import load_settings, poster_contents
+    from yizhan.posters import layout as poster_layout
+    from yizhan.posters.fonts import FONT_NAME, find_font
+    from yizhan.posters.settings import load_settings, poster_contents
+    from yizhan.stations.check import load_network
+    from yizhan.stations.regions import unique_slugs
 
     settings = load_settings(project)
     network = load_network(project / "stations", "stations")

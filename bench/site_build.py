@@ -9,7 +9,7 @@ build/bench/nN/, then times, as child processes:
            mkdocs.yml and content/ (validation + page generation + MkDocs build + site swap);
 * bare:    `mkdocs build` of the very same pages written out as plain files: the plugin's own
            on_files (Site.pages() of the checked stations, the finder page and data, and
-           yizhan/assets/ as assets/yizhan/)
+           yizhan/site/assets/ as assets/yizhan/)
            and on_page_markdown (the cities list in place of `<!-- yizhan:cities -->`) are run
            once, untimed, and their output written to a docs folder; its mkdocs.yml is the
            project's minus the yizhan plugin, with the extra_css/extra_javascript the plugin adds.
@@ -216,7 +216,7 @@ def html_pages(site: Path) -> set[str]:
 
 def all_files(site: Path) -> set[str]:
     """Every file of a built site except yizhan's ownership marker."""
-    from yizhan.build import MARKER
+    from yizhan.durable import MARKER
 
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != MARKER}
 

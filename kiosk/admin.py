@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bottle import Bottle, HTTPResponse, request, response
 
-from yizhan.records import confirmed_ids, last_upload
-from yizhan.rows import mask_phone
-from yizhan.upload_now import load_config, start_upload, upload_note
+from yizhan.checkins.records import confirmed_ids, last_upload
+from yizhan.checkins.rows import mask_phone
+from yizhan.checkins.upload_now import load_config, start_upload, upload_note
 
 from . import form
 from .app import Place, go, message_page, page, read_form, secure_headers

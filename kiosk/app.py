@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file, template
 
-from yizhan.codes import normalize_code
+from yizhan.stations.codes import normalize_code
 
 from . import form
 

@@ -137,7 +137,7 @@ def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, p
 @click.pass_context
 def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str | None) -> None:
     """Remove check-ins the hub has confirmed and that are older than DAYS (never an unconfirmed one)."""
-    from yizhan.checkins import purge
+    from yizhan.checkins.store import purge
 
     folder = _data_dir(ctx, data_dir, station)
     try:

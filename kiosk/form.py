@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from yizhan.records import CHINA, COLUMNS, PURPOSES, SOURCES, clean
+from yizhan.checkins.records import CHINA, COLUMNS, PURPOSES, SOURCES, clean
 
 FIELDS = ("name", "phone", "home_org", "purpose", "note")
 REQUIRED = ("name", "phone", "home_org", "purpose")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from yizhan.check import load_network
-from yizhan.checkins import CheckinStore
-from yizhan.codes import station_codes
+from yizhan.checkins.store import CheckinStore
 from yizhan.errors import YizhanError
+from yizhan.stations.check import load_network
+from yizhan.stations.codes import station_codes
 
 from .admin import install_admin
 from .app import FormConfig, Place, make_app

@@ -137,8 +137,8 @@ def mkdocs_site(_demo_builds: tuple[Path, subprocess.Popen[str], Path]) -> Path:
 def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Any, str]]:
     """(base URL, database, upload token of wuxi-liangxi-chongansi) of a hub served on 127.0.0.1, on each backend."""
     from tests.hubhelpers import db_url, hub_thread
-    from yizhan.hub import make_hub
-    from yizhan.hubdb import HubDB
+    from yizhan.checkins.hub import make_hub
+    from yizhan.checkins.hubdb import HubDB
 
     db = HubDB(db_url(request.param, tmp_path))
     token = db.add_token("wuxi-liangxi-chongansi")

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from tests import pgcluster
-from yizhan.hubdb import HubDB
-from yizhan.rows import write_csv
+from yizhan.checkins.hubdb import HubDB
+from yizhan.checkins.rows import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
@@ -143,7 +143,7 @@ def post(url: str, body: bytes, token: str | None = None, **headers: str) -> tup
 
 def stored(db: HubDB) -> dict[str, tuple[str, ...]]:
     """Every stored check-in by id (all columns but received_at)."""
-    from yizhan.records import COLUMNS
+    from yizhan.checkins.records import COLUMNS
 
     return {r[0]: tuple(r) for r in db.query(f"SELECT {', '.join(COLUMNS)} FROM checkins")}
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from kiosk.cli import kiosk as kiosk_group
-
-from .errors import CheckFailed, Problem, YizhanError
+from yizhan.checkins.cli import DB_HELP, admin_password, merge, report, serve_hub, token, upload
+from yizhan.checkins.cli import STATIONS_HELP as HUB_STATIONS_HELP
+from yizhan.checkins.cli import import_ as hub_import
+from yizhan.errors import CheckFailed, Problem, YizhanError
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
 OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
@@ -51,7 +53,7 @@ def main() -> None:
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
 def check(stations: str | None) -> None:
     """Validate every station file and report all problems (exit 1 if any)."""
-    from .check import check_stations
+    from yizhan.stations.check import check_stations
 
     root, shown = _stations(stations)
     try:
@@ -76,9 +78,9 @@ def check(stations: str | None) -> None:
 @click.option("--no-posters", is_flag=True, help="Build only the site, not the QR posters (OUT/posters).")
 def build(stations: str | None, out: str, no_posters: bool) -> None:
     """Check the stations and build the directory site into OUT/site and the QR posters into OUT/posters."""
-    from .build import build_site, quiet_mkdocs
-    from .poster_cli import progress_bar, say, summary
-    from .poster_run import BuildPosters
+    from yizhan.posters.progress import progress_bar, say, summary
+    from yizhan.posters.run import BuildPosters
+    from yizhan.site.build import build_site, quiet_mkdocs
 
     quiet_mkdocs()
     root, shown = _stations(stations)
@@ -106,8 +108,8 @@ def build(stations: str | None, out: str, no_posters: bool) -> None:
 @click.option("--jobs", type=int, default=None, help="Processes to use (default: every CPU for large batches).")
 def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, stations: str | None, jobs: int | None) -> None:
     """Make A4 QR posters: one PDF per station, one per city and one for everything (unchanged ones come from the cache)."""
-    from .poster_cli import progress_bar, say, summary
-    from .poster_run import run_posters
+    from yizhan.posters.progress import progress_bar, say, summary
+    from yizhan.posters.run import run_posters
 
     root, shown = _stations(stations)
     try:
@@ -130,7 +132,7 @@ def serve(host: str, port: int) -> None:
     from mkdocs import exceptions
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .build import quiet_mkdocs
+    from yizhan.site.build import quiet_mkdocs
 
     quiet_mkdocs()
     if not Path("mkdocs.yml").is_file():
@@ -148,7 +150,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--seed", default=2026, show_default=True, type=int, help="Random seed (same seed, same data).")
 def demo_data(count: int, out: str, seed: int) -> None:
     """Write a synthetic province of COUNT valid stations (13 Jiangsu cities), for trying the tool at scale."""
-    from .demo import generate
+    from yizhan.stations.demo import generate
 
     try:
         n = generate(count, Path(out), seed)
@@ -161,15 +163,27 @@ def demo_data(count: int, out: str, seed: int) -> None:
 main.add_command(kiosk_group)
 
 
-def _add_hub_commands() -> None:
-    """The hub side's commands (hub, upload, merge, report) live in hub_cli."""
-    from .hub_cli import hub, merge, report, upload
+@main.group("hub", invoke_without_command=True)
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8090, show_default=True, type=int)
+@click.option("--stations", metavar="DIR", help=HUB_STATIONS_HELP)
+@click.option("--quiet-days", default=30, show_default=True, type=int, help="Admin view: stations quiet this long.")
+@click.pass_context
+def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: str | None, quiet_days: int) -> None:
+    """Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = db_url  # `yizhan hub --db URL token add ...` means that database too
+        return
+    from kiosk.selfcheckin import add_self_checkin
 
-    for command in (hub, upload, merge, report):
-        main.add_command(command)
+    serve_hub(db_url, host, port, stations, quiet_days, add_self_checkin)
 
 
-_add_hub_commands()
+for _command in (token, admin_password, hub_import):
+    hub.add_command(_command)
+for _command in (upload, merge, report):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

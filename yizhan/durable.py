@@ -1,4 +1,4 @@
-"""Durable file writes shared by the kiosk, the uploader and the hub tools: fsynced appends and atomic replaces."""
+"""Durable file writes shared by every part of yizhan: fsynced appends, atomic replaces, folders yizhan owns."""
 
 from __future__ import annotations
 
@@ -55,3 +55,11 @@ def append_durably(path: Path, data: bytes) -> None:
         os.close(fd)
     if new:
         fsync_dir(path.parent)
+
+
+MARKER = ".yizhan-site"  # in a folder yizhan made and may replace (build/site)
+
+
+def owned(folder: Path, marker: str = MARKER) -> bool:
+    """Whether `folder` is missing, empty or one yizhan made (it holds `marker`): the only kind yizhan writes into."""
+    return not folder.exists() or (folder.is_dir() and (not any(folder.iterdir()) or (folder / marker).exists()))

@@ -1,0 +1,97 @@
+"""The report's CSV export and aggregates on SQLite and a real PostgreSQL, and a report that fails half-way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hubhelpers import ENV, ROOT, db_url, make_rows
+from yizhan.checkins.hubdb import HubDB
+from yizhan.checkins.records import COLUMNS, neutralise, restore
+from yizhan.checkins.report import FREE_TEXT, export_chunks, summarise
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubDB]:
+    hub = HubDB(db_url(request.param, tmp_path))
+    yield hub
+    hub.close()
+
+
+def tricky_rows() -> list[dict[str, str]]:
+    rows = make_rows(12)
+    values = ['He said "hi", ok', "=1+2", "+86", "-5", "@cmd", "'quoted", '"', ",", "", '多 字, 中文"引号"', "a'b"]
+    for i, value in enumerate(values):
+        rows[i] |= {"home_org": value, "note": value, "device_id": value.replace(" ", "")[:20]}
+        if value.strip():
+            rows[i]["name"] = value
+    return rows
+
+
+def expected_csv(rows: list[dict[str, str]]) -> bytes:
+    """The export written the slow, obvious way: free text neutralised and always quoted, CRLF, BOM."""
+    lines = [",".join(COLUMNS)]
+    for r in rows:
+        cells = ['"' + neutralise(r[c]).replace('"', '""') + '"' if c in FREE_TEXT else r[c] for c in COLUMNS]
+        lines.append(",".join(cells))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_export_bytes_are_exactly_the_neutralised_quoted_rows(db: HubDB) -> None:
+    rows = tricky_rows()
+    assert db.ingest(rows) == ["created"] * len(rows)
+    data = b"".join(export_chunks(db))
+    assert data == expected_csv(rows)
+    got = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [tuple(map(restore, r)) for r in got[1:]] == [tuple(r[c] for c in COLUMNS) for r in rows]
+
+
+def test_concat_keeps_the_order_stored_across_chunks(db: HubDB) -> None:
+    rows = make_rows(25)
+    db.ingest(rows[10:])
+    db.ingest(rows[:10])
+    ids = b"".join(db.concat("checkin_id || ';'", "checkins", size=4)).decode().split(";")[:-1]
+    assert ids == [r["checkin_id"] for r in rows[10:] + rows[:10]]
+    assert b"".join(HubDB(db.url).concat("checkin_id", "checkins WHERE 1 = 0", size=4)) == b""
+
+
+def test_aggregates_and_latest(db: HubDB) -> None:
+    rows = make_rows(40) + make_rows(3, station="wuxi-binhu-lihu")
+    db.ingest(rows)
+    s = summarise(db, None)
+    assert s.total == 43 and sum(n for _, n in s.per_day) == 43
+    assert s.per_station["wuxi-binhu-lihu"] == (3, "2026-06-03")
+    kiosk = sum(r["source"] == "kiosk" for r in rows)
+    assert dict(s.per_source) == {"kiosk": kiosk, "qr": 43 - kiosk}
+    want = sorted(rows, key=lambda r: r["checkin_id"])  # newest first, then by id: as ORDER BY in the query
+    want.sort(key=lambda r: r["checked_in_at"], reverse=True)
+    assert [row[0] for row in s.latest] == [r["checked_in_at"] for r in want[:20]]
+    assert [row[3] for row in s.latest] == [r["phone"] for r in want[:20]]
+
+
+def test_a_report_that_fails_leaves_the_old_files_and_no_temporary_ones(tmp_path: Path) -> None:
+    db = str(tmp_path / "hub.sqlite")
+    HubDB(db).ingest(make_rows(30))
+    shutil.copytree(ROOT / "stations", tmp_path / "stations")
+
+    def report() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "yizhan.cli", "report", "--db", db, "--out", "out", "--stations",
+                               "stations"], cwd=tmp_path, env=ENV, capture_output=True, text=True, check=False)  # fmt: skip
+
+    assert report().returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
+    assert sorted(before) == ["checkins.csv", "index.html", "quiet-stations.csv", "stations.html"]
+    HubDB(db).ingest(make_rows(5, start=30))
+    bad = next((tmp_path / "stations").rglob("*.yml"))
+    bad.write_text(bad.read_text(encoding="utf-8").replace("level: ", "levle: ", 1), encoding="utf-8")
+    result = report()
+    assert result.returncode == 1 and 'unknown field "levle"' in result.stderr and "Traceback" not in result.stderr
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
+    assert after == before

@@ -1,0 +1,191 @@
+"""The hub: a Bottle app that takes check-in batches from kiosks (token per station) and shows reports to admins."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import bottle
+
+from yizhan.errors import YizhanError
+from yizhan.stations.model import Network
+
+from .hubdb import HubDB
+from .report import export_chunks, render_html, render_stations, summarise
+from .rows import clean_row, row_problem
+
+MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
+MAX_ROWS = 5000  # rows of one batch
+LOCKOUT_AFTER, LOCKOUT_SECONDS = 10, 300  # wrong admin passwords from one address, then a pause
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _json(status: int, payload: dict[str, Any]) -> bottle.HTTPResponse:
+    """A JSON response with the security headers."""
+    try:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from the request (an id, a column name): \u escapes carry it
+        body = json.dumps(payload).encode("ascii")
+    return bottle.HTTPResponse(body, status, {**HEADERS, "Content-Type": "application/json; charset=utf-8"})
+
+
+def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
+    """Check a parsed upload body and store its valid rows; the per-row answer, or the reason the batch was refused."""
+    rows = payload.get("rows") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        return _json(400, {"error": 'expected a JSON object {"rows": [...]} with one object per check-in'})
+    if len(rows) > MAX_ROWS:
+        return _json(413, {"error": f"at most {MAX_ROWS} rows per request; this one has {len(rows)}"})
+    others = sorted({r["station_id"] for r in rows if isinstance(r, dict) and isinstance(r.get("station_id"), str)
+                     and r["station_id"] != station})  # fmt: skip
+    if others:
+        shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+        return _json(403, {"error": f"this token uploads only for station {station}; the batch has rows of {shown}. "
+                           "Nothing was stored: use the token made for the kiosk's own station.",
+                           "station_id": station})  # fmt: skip
+    results: list[dict[str, str]] = []
+    valid: list[dict[str, str]] = []
+    now = dt.datetime.now(dt.timezone.utc)
+    for r in map(clean_row, rows):  # checked and stored as the kiosk's form would have stored them
+        problem = row_problem(r, now)
+        cid = r.get("checkin_id") if isinstance(r, dict) and isinstance(r.get("checkin_id"), str) else ""
+        results.append({"checkin_id": cid[:64], "status": "invalid" if problem else "", "reason": problem or ""})
+        if not problem:
+            valid.append(r)
+    statuses = iter(db.ingest(valid))
+    counts = {"created": 0, "duplicate": 0, "conflict": 0, "invalid": 0}
+    for res in results:
+        if not res["status"]:
+            res["status"] = next(statuses)
+            if res["status"] == "conflict":
+                res["reason"] = "another check-in with this checkin_id and different content is stored; it was kept"
+        counts[res["status"]] += 1
+    return _json(200, {"station_id": station, **counts, "results": results})
+
+
+def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
+             lockout_seconds: float = LOCKOUT_SECONDS) -> bottle.Bottle:  # fmt: skip
+    """The hub's WSGI application over `db`; `network` names stations in reports and enables self check-in."""
+    app = bottle.Bottle(catchall=True)
+    tries: dict[str, list[float]] = {}  # address -> times of password tries not yet cleared by a right one
+    lock = threading.Lock()
+    too_many = f"密码错误次数过多，请 {math.ceil(lockout_seconds / 60)} 分钟后再试。"
+
+    @app.hook("after_request")
+    def _headers() -> None:
+        for k, v in HEADERS.items():
+            bottle.response.headers.setdefault(k, v)
+
+    @app.error(500)
+    def _error(err: bottle.HTTPError) -> str:
+        bottle.response.content_type = "application/json; charset=utf-8"
+        return json.dumps({"error": "the hub could not store the batch right now; try again later"})
+
+    @app.get("/api/v1/health")
+    def health() -> dict[str, Any]:
+        return {"ok": True}
+
+    @app.post("/api/v1/checkins")
+    def checkins() -> bottle.HTTPResponse:
+        auth = bottle.request.get_header("Authorization", "")
+        if not auth.startswith("Bearer ") or not auth[7:].strip():
+            return _json(401, {"error": "missing upload token: send 'Authorization: Bearer <token>' "
+                               "(the hub's admin makes one with: yizhan hub token add STATION_ID)"})  # fmt: skip
+        station = db.token_station(auth[7:].strip())
+        if station is None:
+            return _json(401, {"error": "unknown upload token: check the token given for this station, "
+                               "or ask the hub's admin for a new one (yizhan hub token add STATION_ID)"})  # fmt: skip
+        length = bottle.request.content_length
+        if length > MAX_BODY:
+            return _json(413, {"error": f"request body over {MAX_BODY} bytes: send fewer rows per request"})
+        body = bottle.request.body.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            return _json(413, {"error": f"request body over {MAX_BODY} bytes: send fewer rows per request"})
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as err:
+            return _json(400, {"error": f"the body is not valid JSON: {err}"})
+        except RecursionError:  # e.g. 100,000 [ in a row: the parser gives up at the interpreter's recursion limit
+            return _json(400, {"error": 'the body is JSON nested too deeply: expected {"rows": [...]} with one object per check-in'})
+        return ingest_batch(db, station, payload)
+
+    def admin(view: Callable[[], Any]) -> Callable[[], Any]:
+        """Wrap `view` in HTTP Basic authentication against the admin password, with a lockout."""
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not db.has_admin_password():
+                return bottle.HTTPResponse("管理密码尚未设置：在服务器上运行 yizhan hub admin-password。", 403)
+            addr = bottle.request.remote_addr or "?"
+            password = _basic_password(bottle.request.get_header("Authorization", ""))
+            with lock:  # a try is counted before its password is checked, so tries sent in parallel count too
+                now = time.monotonic()
+                recent = [t for t in tries.pop(addr, []) if now - t < lockout_seconds]
+                refused = len(recent) >= LOCKOUT_AFTER
+                if password is not None and not refused:
+                    recent.append(now)
+                if recent:
+                    tries[addr] = recent
+            if refused:
+                return bottle.HTTPResponse(too_many, 429, {"Retry-After": str(math.ceil(lockout_seconds))})
+            if password is None or not db.check_admin_password(password):
+                return bottle.HTTPResponse("需要管理密码。", 401, {"WWW-Authenticate": 'Basic realm="yizhan hub", charset="UTF-8"'})
+            with lock:
+                tries.pop(addr, None)  # a right password clears the count
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    @app.get("/admin")
+    @app.get("/admin/")
+    @admin
+    def admin_index() -> str:
+        return render_html(summarise(db, network, quiet_days), "/admin/checkins.csv", "/admin/stations")
+
+    @app.get("/admin/stations")
+    @admin
+    def admin_stations() -> str:
+        return render_stations(summarise(db, network, quiet_days))
+
+    @app.get("/admin/checkins.csv")
+    @admin
+    def admin_export() -> Any:
+        bottle.response.content_type = "text/csv; charset=utf-8"
+        bottle.response.headers["Content-Disposition"] = 'attachment; filename="checkins.csv"'
+        return export_chunks(db)
+
+    return app
+
+
+def _basic_password(header: str) -> str | None:
+    """The password of an HTTP Basic Authorization header (any user name), or None."""
+    if not header.startswith("Basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded.split(":", 1)[1] if ":" in decoded else None
+
+
+def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
+    """Serve the WSGI `app` with waitress (bodies over MAX_BODY refused by the server too)."""
+    import waitress
+
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
+                       ident="yizhan-hub", _quiet=True)  # fmt: skip
+    except OSError as err:  # the port is taken, or the address is not this machine's
+        raise YizhanError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None

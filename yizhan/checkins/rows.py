@@ -1,0 +1,147 @@
+"""Check-in rows as data: validation for the hub, reading and writing kiosk CSV files, phone masking."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from yizhan.durable import atomic_write
+from yizhan.errors import YizhanError
+from yizhan.stations.check import ID_MAX, ID_RE
+
+from .records import CHINA, COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
+
+Row = dict[str, str]
+TYPED = ("name", "phone", "home_org", "purpose", "note")  # the columns people type: cleaned like the kiosk's form
+MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": ID_MAX}
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 escapes); UTF-8 and the databases cannot
+# No check-in can be older than yizhan's first release: such a time (1970, 0001) is a tablet whose clock was reset.
+FIRST_RELEASE = dt.datetime(2026, 1, 1, tzinfo=CHINA)
+MAX_AHEAD = dt.timedelta(days=1)  # a check-in may be this far ahead of the hub's clock (clocks drift), no more
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
+
+
+def clean_row(row: Any) -> Any:
+    """`row` with its typed columns cleaned as the kiosk's form cleans them (records.clean); anything else unchanged."""
+    if not isinstance(row, dict):
+        return row
+    return {**row, **{c: clean(row[c]) for c in TYPED if isinstance(row.get(c), str)}}
+
+
+def row_problem(row: Any, now: dt.datetime | None = None) -> str | None:
+    """Why `row` (a mapping of COLUMNS to strings) is not a valid check-in, or None when it is; `now`: the hub's clock."""
+    if not isinstance(row, dict):
+        return "a row must be a JSON object with the check-in columns"
+    missing = [c for c in COLUMNS if c not in row]
+    if missing:
+        return f"missing column(s): {', '.join(missing)}"
+    extra = sorted(k for k in row if k not in COLUMNS)
+    if extra:
+        return f"unknown column(s): {', '.join(map(str, extra))[:200]}"
+    bad = [c for c in COLUMNS if not isinstance(row[c], str)]
+    if bad:
+        return f"column(s) must be strings: {', '.join(bad)}"
+    for col in COLUMNS:
+        if _SURROGATE.search(row[col]):
+            return f"{col}: not valid Unicode text (a lone surrogate)"
+    try:
+        ok = str(uuid.UUID(row["checkin_id"])) == row["checkin_id"]
+    except ValueError:
+        ok = False
+    if not ok:
+        return "checkin_id: expected a lower-case UUID like 3f2b8c1e-6a4d-4c1e-9b7a-0d5e2f3a4b5c"
+    if not ID_RE.fullmatch(row["station_id"]) or len(row["station_id"]) > ID_MAX:
+        return "station_id: expected a station id (lowercase letters, digits and hyphens)"
+    if not _ISO.fullmatch(row["checked_in_at"]):
+        return "checked_in_at: expected ISO 8601 with an offset, like 2026-06-16T09:15:02+08:00"
+    try:
+        at = dt.datetime.fromisoformat(row["checked_in_at"].replace("Z", "+00:00"))
+    except ValueError:
+        return "checked_in_at: not a real date and time"
+    if at < FIRST_RELEASE:
+        return f"checked_in_at: before {FIRST_RELEASE:%Y-%m-%d}, when yizhan was first released: check the kiosk's date and time"
+    if at > (now or dt.datetime.now(dt.timezone.utc)) + MAX_AHEAD:
+        return "checked_in_at: more than one day ahead of the hub's clock: check the kiosk's date and time"
+    if row["purpose"] not in PURPOSES:
+        return f"purpose: expected one of {', '.join(PURPOSES)}"
+    if row["source"] not in SOURCES:
+        return f"source: expected one of {', '.join(SOURCES)}"
+    if not _MOBILE.fullmatch(row["phone"]):
+        return "phone: expected a mainland mobile number of 11 digits"
+    if not row["name"].strip():
+        return "name: must not be empty"
+    for col, limit in MAX_LEN.items():
+        if len(row[col]) > limit:
+            return f"{col}: longer than {limit} characters"
+    for col in COLUMNS:
+        if _CONTROL.search(row[col]):
+            return f"{col}: contains control characters"
+    return None
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as shown on screens and in reports: 138****1234."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def read_rows(path: Path, complete_only: bool = False) -> Iterator[tuple[int, Row]]:
+    """(line number, row) for each record of a kiosk CSV (header checked, cells restored).
+
+    With `complete_only`, a last line without its newline (a write in progress or torn) is left out.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise YizhanError(f"{path}: cannot read: {err.strerror}") from None
+    if complete_only:
+        data = data[: data.rfind(b"\n") + 1]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise YizhanError(f"{path}: not UTF-8 (byte {err.start}): save the file as UTF-8 CSV") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return
+    if tuple(header) != COLUMNS:
+        raise YizhanError(f"{path}:1:1: expected the check-in header {','.join(COLUMNS)}, found {','.join(header)[:200]}")
+    for fields in reader:
+        if not fields:
+            continue
+        if len(fields) != len(COLUMNS):
+            raise YizhanError(f"{path}:{reader.line_num}:1: expected {len(COLUMNS)} cells, found {len(fields)}")
+        yield reader.line_num, {c: restore(v) for c, v in zip(COLUMNS, fields)}
+
+
+def csv_lines(rows: Iterable[Row | tuple[str, ...]]) -> Iterator[str]:
+    """The injection-safe CSV text (BOM, header, RFC 4180 with CRLF) of `rows`, a chunk per row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    yield "\ufeff" + buf.getvalue()
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        values = [row[c] for c in COLUMNS] if isinstance(row, dict) else row
+        writer.writerow([neutralise(v or "") for v in values])
+        yield buf.getvalue()
+
+
+def write_csv(path: Path, rows: Iterable[Row | tuple[str, ...]]) -> int:
+    """Write `rows` as a kiosk-format CSV (mode 0600, fsynced, replaced atomically); the number of rows."""
+    n = -1
+    with atomic_write(path) as f:
+        for chunk in csv_lines(rows):
+            f.write(chunk.encode("utf-8"))
+            n += 1
+    return n

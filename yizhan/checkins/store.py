@@ -1,0 +1,262 @@
+"""The kiosk's durable check-in CSV: group-committed appends (fsynced before anyone is told), recovery, purge."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import fcntl
+import io
+import os
+import queue
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from yizhan.durable import append_durably, fsync_dir, replace_file, write_all
+from yizhan.errors import YizhanError
+
+from . import records
+
+BOM = "\ufeff".encode()
+HEADER = BOM + (",".join(records.COLUMNS) + "\r\n").encode()
+LOCK_FILE = "checkins.lock"  # flock()ed by every writer of checkins.csv: the kiosk's writer thread and purge
+RECOVERED_FILE = "checkins-recovered.txt"  # lines that were not whole rows (a power cut mid-write), appended
+MAX_BATCH = 1000
+
+
+def encode_row(record: Mapping[str, str]) -> bytes:
+    """One CSV line (RFC 4180, CRLF) of a record's columns, every cell neutralised."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([records.neutralise(record[c]) for c in records.COLUMNS])
+    return buf.getvalue().encode("utf-8")
+
+
+def parse_line(line: bytes) -> list[str] | None:
+    """The neutralised cells of one complete CSV line, or None when it is not a whole row."""
+    if b"\x00" in line or not line.endswith(b"\n"):
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(line.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return rows[0] if len(rows) == 1 and len(rows[0]) == len(records.COLUMNS) else None
+
+
+def _lines(data: bytes) -> tuple[list[bytes], bytes]:
+    """The complete lines (with their line ends) after the header, and the bytes after the last newline."""
+    body = data[len(HEADER) :]
+    cut = body.rfind(b"\n") + 1
+    return body[:cut].splitlines(keepends=True), body[cut:]
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Every whole row of a check-in CSV, restored to the values typed; a missing file has none."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in _lines(data)[0]:
+        cells = parse_line(line)
+        if cells is not None:
+            out.append({c: records.restore(v) for c, v in zip(records.COLUMNS, cells)})
+    return out
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """Hold the data dir's write lock (shared with a running kiosk's writer thread)."""
+    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def recover(data_dir: Path) -> list[str]:
+    """Make DIR/checkins.csv a valid check-in CSV (creating it with its header); report what was moved aside.
+
+    Lines that are not whole rows (a torn last line after a power cut) are appended to checkins-recovered.txt
+    first, then the CSV is rewritten without them: nothing is ever dropped. Call with the lock held.
+    """
+    path = data_dir / records.CSV_FILE
+    data = path.read_bytes() if path.exists() else b""
+    if not data:
+        replace_file(path, HEADER)
+        return []
+    if not data.startswith(HEADER):
+        raise YizhanError(
+            f"{path}: not a yizhan check-in file (its first line is not the check-in header); move it away or choose another --data-dir"
+        )
+    lines, tail = _lines(data)
+    bad = [line for line in lines if parse_line(line) is None] + ([tail] if tail else [])
+    if not bad:
+        return []
+    moved = b"".join(b if b.endswith(b"\n") else b + b"\n" for b in bad)
+    append_durably(data_dir / RECOVERED_FILE, moved)
+    replace_file(path, HEADER + b"".join(line for line in lines if parse_line(line) is not None))
+    n = len(bad)
+    message = (
+        f"{path}: {n} incomplete line{'s' if n != 1 else ''} ({len(moved)} bytes, e.g. from a power cut) "
+        f"moved to {data_dir / RECOVERED_FILE}; the CSV is valid again. Check them by hand."
+    )
+    return [message]
+
+
+@dataclass
+class PurgeResult:
+    """What a purge removed and kept."""
+
+    removed: int
+    kept: int
+    unconfirmed_old: int  # old rows kept because the hub has not confirmed them
+
+
+def purge(data_dir: Path, older_than: dt.timedelta, now: dt.datetime) -> PurgeResult:
+    """Remove the rows the hub confirmed that are older than `older_than`, by atomic rewrite under the lock."""
+    path = data_dir / records.CSV_FILE
+    if not path.exists():
+        raise YizhanError(f"{path} not found: nothing to purge (check --data-dir)")
+    confirmed = records.confirmed_ids(data_dir)
+    cutoff = now - older_than
+    with locked(data_dir):
+        data = path.read_bytes()
+        if not data.startswith(HEADER):
+            raise YizhanError(f"{path}: not a yizhan check-in file (its first line is not the check-in header)")
+        lines, tail = _lines(data)
+        keep: list[bytes] = []
+        removed = unconfirmed = 0
+        for line in lines:
+            cells = parse_line(line)
+            old = False
+            if cells is not None:
+                with contextlib.suppress(ValueError):
+                    old = dt.datetime.fromisoformat(records.restore(cells[2])) < cutoff
+            if old and records.restore(cells[0]) in confirmed:  # type: ignore[index]
+                removed += 1
+                continue
+            unconfirmed += old
+            keep.append(line)
+        if removed:
+            replace_file(path, HEADER + b"".join(keep) + tail)  # a torn tail stays for the kiosk's recovery
+    return PurgeResult(removed, len(keep), unconfirmed)
+
+
+class _Pending:
+    """One queued row; `done` is held until the writer has fsynced it (a bare lock: the cheapest wake-up)."""
+
+    __slots__ = ("data", "done", "error")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.error: Exception | None = None
+
+
+class CheckinStore:
+    """The check-in CSV of one data dir; `add` returns only once the row is fsynced (one writer thread, group commit)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / records.CSV_FILE
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._fd = -1
+        self._lock_fd = -1
+
+    def open(self) -> list[str]:
+        """Create the data dir (0700) and the CSV if needed, recover a torn file, start the writer; report recoveries."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with locked(self.data_dir):
+            report = recover(self.data_dir)
+        self._lock_fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        self._thread = threading.Thread(target=self._run, name="checkin-writer", daemon=True)
+        self._thread.start()
+        return report
+
+    def add(self, record: Mapping[str, str]) -> None:
+        """Append one record (all of records.COLUMNS); returns once it is on disk, raises (OSError from the disk) if it could not be."""
+        if self._thread is None:
+            raise RuntimeError("CheckinStore.open() was not called")
+        pending = _Pending(encode_row(record))
+        self._queue.put(pending)
+        pending.done.acquire()  # released by the writer thread after fsync
+        if pending.error is not None:
+            raise pending.error
+
+    def rows(self) -> list[dict[str, str]]:
+        """Every whole row written so far, restored."""
+        return read_rows(self.path)
+
+    def close(self) -> None:
+        """Finish the queued writes and stop the writer."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        for fd in (self._fd, self._lock_fd):
+            if fd >= 0:
+                os.close(fd)
+        self._fd = self._lock_fd = -1
+
+    def _run(self) -> None:
+        """The writer thread: take everything queued, write it in one go, fsync once, wake the callers."""
+        stop = False
+        while not stop:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            error: Exception | None = None
+            try:
+                self._write(b"".join(p.data for p in batch))
+            except Exception as err:  # noqa: BLE001 - every caller hears of it; the writer thread must live on
+                error = err
+            for p in batch:
+                p.error = error
+                p.done.release()
+
+    def _write(self, data: bytes) -> None:
+        """Append and fsync under the lock, reopening the file if a purge replaced it."""
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            if self._fd < 0 or os.fstat(self._fd).st_ino != _inode(self.path):
+                if self._fd >= 0:
+                    os.close(self._fd)
+                    self._fd = -1
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            size = os.fstat(self._fd).st_size
+            if size == 0:  # deleted by hand while running: start a valid file again
+                data = HEADER + data
+            try:
+                write_all(self._fd, data)
+                os.fsync(self._fd)
+                if size == 0:
+                    fsync_dir(self.data_dir)  # the new file's name must survive a power cut too
+            except OSError:
+                with contextlib.suppress(OSError):  # never leave half a row for the next one to follow
+                    os.ftruncate(self._fd, size)
+                raise
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+
+def _inode(path: Path) -> int:
+    """The inode number of `path`, or -1 when it does not exist."""
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return -1

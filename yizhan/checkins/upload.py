@@ -1,0 +1,174 @@
+"""Later upload: send a kiosk's unconfirmed check-ins to the hub in batches, resumably, with backoff on failures."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import http.client
+import json
+import os
+import random
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yizhan.errors import YizhanError
+
+from .records import CONFIRMED_FILE, CSV_FILE, UPLOAD_FILE, confirmed_ids, mark_confirmed, record_upload
+from .rows import Row, read_rows
+
+BATCH = 1000
+BACKOFF_BASE, BACKOFF_CAP = 0.5, 60.0
+LOCK_FILE = "upload.lock"
+
+
+class UploadRefused(YizhanError):
+    """The hub refused this kiosk's token (401/403): trying again cannot help."""
+
+
+class Retryable(Exception):
+    """A failure worth trying again: no answer, a timeout, or a 5xx/429 from the hub."""
+
+
+@dataclass
+class UploadResult:
+    """What one upload run did."""
+
+    sent: int = 0
+    created: int = 0
+    duplicate: int = 0
+    conflict: int = 0
+    invalid: int = 0
+    pending: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def pending_rows(data_dir: Path) -> list[Row]:
+    """Rows of DIR/checkins.csv the hub has not confirmed (complete lines only, each id once, in file order)."""
+    done = confirmed_ids(data_dir)
+    out: list[Row] = []
+    for _, row in read_rows(data_dir / CSV_FILE, complete_only=True):
+        if row["checkin_id"] not in done:
+            done.add(row["checkin_id"])
+            out.append(row)
+    return out
+
+
+def pending_count(data_dir: Path) -> int:
+    """How many check-ins of the data dir are waiting for the hub's confirmation."""
+    return len(pending_rows(data_dir))
+
+
+def parse_every(text: str) -> float:
+    """Seconds of an interval like 30s, 5m, 1h or a plain number of seconds."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not m or float(m.group(1)) <= 0:
+        raise YizhanError(f"--every: expected an interval like 30s, 5m or 1h, found {text!r}")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+
+
+def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[str, Any]:
+    """POST one batch; the hub's JSON answer, Retryable, or YizhanError for answers that retrying cannot fix."""
+    url = hub.rstrip("/") + "/api/v1/checkins"
+    body = json.dumps({"rows": rows}, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json; charset=utf-8"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        try:
+            message = json.loads(err.read()).get("error", "")
+        except (ValueError, RecursionError, AttributeError, OSError, http.client.HTTPException):
+            message = ""
+        if err.code >= 500 or err.code == 429:
+            raise Retryable(f"the hub answered {err.code} {message}".strip()) from None
+        if err.code in (401, 403):
+            raise UploadRefused(f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent")
+        raise YizhanError(f"the hub refused a batch ({err.code}): {message or err.reason}")
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as err:
+        reason = getattr(err, "reason", None) or err
+        raise Retryable(f"no answer from {hub} ({reason})") from None
+    except (ValueError, RecursionError):  # not JSON, or JSON nested past the parser's limit
+        raise Retryable(f"{hub} sent an answer that is not JSON") from None
+
+
+def send_with_retry(send: Callable[[], dict[str, Any]], give_up_after: float, log: Callable[[str], None],
+                    sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:  # fmt: skip
+    """Call `send` until it answers; exponential backoff with full jitter between tries, at most `give_up_after` s."""
+    start = time.monotonic()
+    attempt = 0
+    while True:
+        try:
+            return send()
+        except Retryable as err:
+            wait = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
+            if time.monotonic() - start + wait > give_up_after:
+                raise YizhanError(f"{err}; gave up after {give_up_after:g} s: run the upload again later") from None
+            log(f"{err}; retrying in {wait:.1f} s")
+            sleep(wait)
+            attempt += 1
+
+
+@contextlib.contextmanager
+def upload_lock(data_dir: Path) -> Iterator[None]:
+    """Hold DIR/upload.lock so that two uploads of one data dir never run at once."""
+    try:
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:  # a full disk or a read-only data dir: before anything was sent
+        raise YizhanError(f"{data_dir / LOCK_FILE}: cannot create the upload lock: {err.strerror or err}; nothing was sent") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise YizhanError(f"{data_dir}: an upload of this data dir is already running") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: float = 30.0,
+           give_up_after: float = 600.0, log: Callable[[str], None] = print) -> UploadResult:  # fmt: skip
+    """Send every pending row; mark rows confirmed only after the hub answered created or duplicate for them."""
+    if not (data_dir / CSV_FILE).exists():
+        raise YizhanError(f"{data_dir}: no {CSV_FILE} here (is this the kiosk's data dir?)")
+    result = UploadResult()
+    with upload_lock(data_dir):
+        rows = pending_rows(data_dir)
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            answer = send_with_retry(lambda part=part: post_batch(hub, token, part, timeout), give_up_after, log)
+            results = answer.get("results") if isinstance(answer, dict) else None
+            if not isinstance(results, list) or len(results) != len(part):
+                raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
+            ok = []
+            for row, res in zip(part, results):
+                status = res.get("status") if isinstance(res, dict) else None
+                if status not in ("created", "duplicate", "conflict", "invalid") or res.get("checkin_id") != row["checkin_id"]:
+                    raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
+                setattr(result, status, getattr(result, status) + 1)
+                if status in ("created", "duplicate"):
+                    ok.append(row["checkin_id"])
+                else:
+                    result.problems.append(f"check-in {row['checkin_id']}: {status}: {res.get('reason', '')}")
+            try:
+                mark_confirmed(data_dir, ok)
+            except OSError as err:  # e.g. a full disk: nothing is lost, the hub answers duplicate next time
+                raise YizhanError(f"{data_dir / CONFIRMED_FILE}: cannot record the hub's confirmation: {err.strerror or err}; "
+                                  "those check-ins stay pending and the next upload sends them again "
+                                  "(the hub answers already there)") from None  # fmt: skip
+            result.sent += len(part)
+        result.pending = len(rows) - result.created - result.duplicate
+        try:
+            record_upload(data_dir, {"hub": hub, "rows": result.sent, "created": result.created,
+                                     "duplicate": result.duplicate, "conflict": result.conflict,
+                                     "invalid": result.invalid, "pending": result.pending})  # fmt: skip
+        except OSError as err:
+            raise YizhanError(f"{data_dir / UPLOAD_FILE}: cannot record this upload: {err.strerror or err}; "
+                              f"the check-ins the hub confirmed are recorded in {CONFIRMED_FILE}") from None  # fmt: skip
+    return result

@@ -1,0 +1,130 @@
+"""Poster settings from mkdocs.yml (site_url and the yizhan plugin's options) and what each poster shows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from yizhan.errors import YizhanError
+from yizhan.stations.codes import format_code, station_codes
+from yizhan.stations.hours import Hours, describe_zh
+from yizhan.stations.model import Network, Station
+
+from .layout import PosterContent
+from .qr import qr_text
+
+CHECKIN_PATH = "/Q/{code}"  # the self check-in path served by the kiosk and the hub (shared contract)
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass
+class PosterSettings:
+    """What posters need from the project configuration."""
+
+    project: Path
+    site_url: str = ""
+    checkin_url: str = ""
+    checkin_urls: dict[str, str] = field(default_factory=dict)
+    font: str = ""
+    posters: str = "build/posters"  # where `yizhan posters` writes by default (relative to the project)
+    source: str = "mkdocs.yml"
+
+
+def load_settings(project: Path) -> PosterSettings:
+    """Read site_url and the yizhan plugin's poster options from the project's mkdocs.yml."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    config_file = project / "mkdocs.yml"
+    if not config_file.is_file():
+        raise YizhanError(f"{config_file} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
+    try:
+        cfg = load_config(config_file=str(config_file))
+    except exceptions.MkDocsException as err:
+        raise YizhanError(f"{config_file}: {err}") from None
+    plugin = cfg.plugins.get("yizhan")
+    if plugin is None:
+        raise YizhanError(f"{config_file}: the yizhan plugin is not enabled (add `- yizhan` under plugins:)")
+    opts = plugin.config
+    return PosterSettings(
+        project=project,
+        site_url=cfg.site_url or "",
+        checkin_url=opts.get("checkin_url") or "",
+        checkin_urls=dict(opts.get("checkin_urls") or {}),
+        font=opts.get("poster_font") or "",
+        posters=opts.get("posters") or "build/posters",
+    )
+
+
+def _pattern(value: str, where: str) -> str:
+    """A check-in URL pattern with {code}: a bare base URL gets the standard /Q/{code} path."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise YizhanError(f"{where}: expected an http(s) address such as https://hub.example.cn/Q/{{code}}, found {value!r}")
+    fields = _FIELD.findall(value)
+    if any(f != "code" for f in fields):
+        raise YizhanError(f"{where}: the only placeholder allowed is {{code}}, found {value!r}")
+    return value if fields else value.rstrip("/") + CHECKIN_PATH
+
+
+def poster_contents(network: Network, settings: PosterSettings) -> dict[str, PosterContent]:
+    """What every station's poster shows, with its QR URL (kiosk: check-in page; otherwise its directory page)."""
+    src = settings.source
+    site = settings.site_url.strip()
+    if site and (urlsplit(site).scheme not in ("http", "https") or not urlsplit(site).netloc):
+        raise YizhanError(f"{src}: site_url: expected the directory's public address such as https://dangyuan.example.cn/, found {site!r}")
+    default = _pattern(settings.checkin_url, f"{src}: checkin_url") if settings.checkin_url else ""
+    per_station = {}
+    for sid, value in settings.checkin_urls.items():
+        station = network.stations.get(sid)
+        if station is None:
+            raise YizhanError(f"{src}: checkin_urls: unknown station id {sid!r}")
+        if not station.kiosk:
+            raise YizhanError(
+                f"{src}: checkin_urls: station {sid} has no kiosk (kiosk: true in its file), so its poster shows its directory page"
+            )
+        per_station[sid] = _pattern(str(value), f"{src}: checkin_urls: {sid}")
+    kiosks = [s.id for s in network.stations.values() if s.kiosk and s.id not in per_station]
+    if kiosks and not default:
+        raise YizhanError(
+            f"{src}: checkin_url is not set under the yizhan plugin: {len(kiosks)} station(s) with a kiosk (first: {kiosks[0]}) "
+            "need it for their self check-in QR code, e.g. checkin_url: https://hub.example.cn/Q/{code}"
+        )
+    others = [s.id for s in network.stations.values() if not s.kiosk]
+    if others and not site:
+        raise YizhanError(
+            f"{src}: site_url is not set: {len(others)} station(s) without a kiosk (first: {others[0]}) get a QR code "
+            "of their directory page, so set site_url to the site's public address, e.g. site_url: https://dangyuan.example.cn/"
+        )
+    codes = station_codes(network.stations)
+    base = site.rstrip("/")
+    shown_site = base.split("://", 1)[-1]
+    return {s.id: _content(s, codes[s.id], per_station.get(s.id, default), base, shown_site) for s in network.stations.values()}
+
+
+@lru_cache(maxsize=4096)
+def _hours_zh(hours: Hours) -> str:
+    """Opening hours in words (stations share a handful of schedules)."""
+    return describe_zh(hours)
+
+
+def _content(s: Station, code: str, pattern: str, base: str, site: str) -> PosterContent:
+    url = pattern.replace("{code}", code) if s.kiosk else f"{base}/s/{s.id}.html"
+    return PosterContent(
+        id=s.id,
+        name=s.name,
+        level=s.level_zh,
+        operator=s.operator,
+        kiosk=s.kiosk,
+        qr=qr_text(url),
+        typed=url.split("://", 1)[1],
+        code=format_code(code),
+        hotlines=tuple((t.number, t.label) for t in s.hotlines),
+        hours=_hours_zh(s.hours) if s.hours else "",
+        address=s.address,
+        site=site,
+        updated=s.updated.isoformat() if s.updated else "",
+    )

@@ -1,0 +1,149 @@
+"""A cache of checked station files, so reports over 10,000 stations re-parse only the YAML files that changed.
+
+Each file's Station is kept under the file's relative path, its size, mtime, ctime, inode and device, and the
+digest of yizhan's own code; a file whose entry does not match in every one of these is parsed and checked
+again. Files changed in the last two seconds are never cached (file times are coarse), so an edit can never
+hide behind an unchanged time stamp. Any problem in any file, and the checks across files (duplicate ids,
+parents), fall back to `load_network`, so errors read exactly as from `yizhan check`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from yizhan.errors import Problem
+
+from .check import _check_parents, _Checker, load_network
+from .model import Network, Station
+from .source import Source, read_source
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a file changed this recently is parsed every time
+Entry = tuple[tuple[int, ...], str, str, str, "str | None", Station]  # stat key, shown path, id, level, parent, station
+
+
+def code_key() -> str:
+    """A digest of the cache format, the Python version and every module of the yizhan package."""
+    h = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _read(cache: Path, key: str) -> dict[str, Entry]:
+    """The cached entries, or none when the file is missing, foreign, writable by others, stale or unreadable."""
+    try:
+        with cache.open("rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return {}  # only ever unpickle a file that only we can have written
+            stored_key, entries = pickle.load(f)
+    except FileNotFoundError:
+        return {}
+    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+        return {}
+    return entries if stored_key == key and isinstance(entries, dict) else {}
+
+
+def _write(cache: Path, key: str, entries: dict[str, Entry]) -> None:
+    """Replace the cache file atomically (0600 in a 0700 folder); a cache that cannot be written is skipped."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "wb") as f:
+            pickle.dump((key, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        return
+
+
+def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> Network:
+    """The same Network as `load_network(root, shown_root)` (or its CheckFailed), reusing `cache` for unchanged files.
+
+    Files whose mtime or ctime is less than `racy_ns` old are checked every time and not cached.
+    """
+    network, save = network_and_saver(root, shown_root, cache, racy_ns)
+    save()
+    return network
+
+
+def _nothing() -> None:
+    return None
+
+
+def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> tuple[Network, Callable[[], None]]:
+    """As cached_network, but the cache is written only when the returned function is called (e.g. once the folder is vetted)."""
+    if not root.is_dir():
+        return load_network(root, shown_root), _nothing
+    key = code_key()
+    entries = _read(cache, key)
+    keep: dict[str, Entry] = {}
+    stations: dict[str, Station] = {}
+    meta: dict[str, tuple[str, str | None, Source]] = {}
+    changed = False
+    shown_prefix, root_prefix = os.path.join(shown_root, ""), os.path.join(root, "")
+    for rel in _relative_files(root):
+        shown = shown_prefix + rel  # os.path.join(shown_root, rel), as check_stations shows it
+        try:
+            stat = _stat_key(os.stat(root_prefix + rel))
+        except OSError:
+            return load_network(root, shown_root), _nothing
+        entry = entries.get(rel)
+        if entry is None or entry[0] != stat:
+            changed = True
+            entry = _check_one(root / rel, shown, stat)
+            if entry is None:
+                return load_network(root, shown_root), _nothing  # the full check reports every problem at once
+        elif entry[1] != shown:  # the same folder named another way: only the path shown changes
+            changed = True
+            key_, _, ident, level, parent, station = entry
+            entry = (key_, shown, ident, level, parent, dataclasses.replace(station, path=shown))
+        _, _, ident, level, parent, station = entry
+        if ident in stations:
+            return load_network(root, shown_root), _nothing  # duplicate id
+        stations[ident], meta[ident] = station, (level, parent, Source(shown))
+        if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
+            keep[rel] = entry
+    if not stations or _check_parents(meta):
+        return load_network(root, shown_root), _nothing
+    if changed or keep.keys() != entries.keys():
+        return Network(stations), lambda: _write(cache, key, keep)
+    return Network(stations), _nothing
+
+
+def _relative_files(root: Path) -> list[str]:
+    """The paths of `check.station_files(root)` relative to `root`, as strings (the same walk, without Path objects)."""
+    out: list[str] = []
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = dirpath[len(top) + 1 :]
+        out.extend(os.path.join(rel, f) if rel else f for f in sorted(filenames) if f.endswith((".yml", ".yaml")))
+    return out
+
+
+def _check_one(path: Path, shown: str, stat: tuple[int, ...]) -> Entry | None:
+    """Parse and check one station file; None when it has any problem."""
+    problems: list[Problem] = []
+    src = read_source(path, shown, problems)
+    if src is None or problems:
+        return None
+    checker = _Checker(src)
+    station = checker.station()
+    ident, level, parent = checker.meta
+    if station is None or checker.out or not ident:
+        return None
+    return (stat, shown, ident, level, parent, station)

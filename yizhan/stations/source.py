@@ -1,0 +1,260 @@
+"""Read one station file: bytes → UTF-8 text → YAML value with the position of every node."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from yizhan.errors import Problem
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+Key = tuple[Any, ...]
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe YAML values; an impossible date (2026-13-01) stays text for the checker to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and where each of its values (and mapping keys) sits."""
+
+    path: str
+    data: Any = None
+    pos: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Key, str] = field(default_factory=dict)
+    style: dict[Key, str | None] = field(default_factory=dict)
+    text: str = ""  # the file's text, to locate characters inside multi-line values
+
+    def at(self, key: Key) -> tuple[int, int]:
+        """Line and column of the value at `key`, or of its closest ancestor."""
+        while key not in self.pos and key:
+            key = key[:-1]
+        return self.pos.get(key, (1, 1))
+
+    def inside(self, key: Key, offset: int) -> tuple[int, int]:
+        """Line and column of the character at `offset` in the text value at `key` (its start when unsure)."""
+        line, col = self.at(key)
+        value, style = self.raw.get(key, ""), self.style.get(key)
+        before = value[:offset]
+        k, c = before.count("\n"), offset - (before.rfind("\n") + 1)
+        if style == "|" and self.text:  # a literal block: text line k is file line line + 1 + k
+            lines = self.text.split("\n", line + k + 1)
+            wanted = value.split("\n")[k]
+            at = lines[line + k].find(wanted) if line + k < len(lines) and wanted else -1
+            if at >= 0:
+                return line + 1 + k, at + c + 1
+        elif k == 0 and style in (None, "'", '"'):
+            return line, col + c + (1 if style else 0)
+        return line, col
+
+    def slim(self, *keys: Key) -> Source:
+        """A copy that keeps only the positions of `keys` (for checks across all files)."""
+        return Source(self.path, pos={k: self.at(k) for k in ((), *keys)})
+
+    def problem(self, key: Key, message: str, on_key: bool = False, offset: int = 0) -> Problem:
+        """A problem located at the value (or its key) at `key`."""
+        line, col = (self.key_pos.get(key) if on_key else None) or self.at(key)
+        return Problem(self.path, line, col + offset, message)
+
+
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = _Constructor()
+MAX_BYTES = 64 * 1024  # a station file is about 1 KB; anything this large is not one
+MAX_DEPTH = 16  # a station needs 3 levels (hotlines → item → number)
+MAX_VALUES = 10_000  # values after expanding aliases (a station has a few dozen): stops alias bombs
+
+
+class _Limit(Exception):
+    """A station file over one of the limits, located at the event that crossed it."""
+
+    def __init__(self, event: yaml.Event, message: str) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+class _Builder:
+    """Python values from a stream of YAML events, with positions, in one pass with bounded depth and size.
+
+    Built from events rather than composed nodes so that nesting depth and alias expansion are counted
+    before any work grows with them: libyaml's composer recurses in C (deep nesting crashes the process)
+    and a walk over composed alias nodes is exponential in the nesting of aliases.
+    """
+
+    def __init__(self, src: Source, loader: Any, problems: list[Problem]) -> None:
+        self.src, self.loader, self.problems = src, loader, problems
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, number of values it stands for)
+        self.open: set[str] = set()  # anchors whose collection is still being read
+        self.values = 0
+
+    def count(self, event: yaml.Event, n: int) -> None:
+        self.values += n
+        if self.values > MAX_VALUES:
+            raise _Limit(event, f"YAML error: expected at most {MAX_VALUES:,} values in a station file, found more"
+                                + (" once aliases (*name) are expanded: write the values out instead" if n > 1 else ""))
+
+    def document(self) -> Any:
+        """The single document's value, or _EMPTY for an empty file."""
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return _EMPTY
+        start = loader.get_event()  # DocumentStart
+        value = self.value((), 1)
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
+                                              "but found another document", loader.peek_event().start_mark)  # fmt: skip
+        return value
+
+    def value(self, key: Key | None, depth: int) -> Any:
+        """Read the next node's value; record where it sits (unless `key` is None: a mapping key, a skipped value)."""
+        event = self.loader.get_event()
+        if key is not None:
+            self.src.pos[key] = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open:
+                raise _Limit(event, "YAML error: expected plain values, found an alias that contains itself")
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            value, size = self.anchors[event.anchor]
+            self.count(event, size)
+            return value
+        before = self.values
+        self.count(event, 1)
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(key, event)
+        else:
+            if depth > MAX_DEPTH:
+                raise _Limit(event, f"YAML error: expected at most {MAX_DEPTH} levels of nesting (a station uses 3), found deeper nesting")
+            if event.anchor:
+                self.open.add(event.anchor)
+            if isinstance(event, yaml.SequenceStartEvent):
+                value = self.sequence(key, depth)
+            else:
+                value = self.mapping(key, depth)
+            self.open.discard(event.anchor)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, self.values - before)
+        return value
+
+    def scalar(self, key: Key | None, event: yaml.ScalarEvent) -> Any:
+        if key is not None:
+            self.src.raw[key] = event.value
+            self.src.style[key] = event.style
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return _SCALARS.yaml_constructors.get(tag, _Constructor.construct_undefined)(_SCALARS, node)
+
+    def sequence(self, key: Key | None, depth: int) -> list[Any]:
+        out: list[Any] = []
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            out.append(self.value(None if key is None else key + (len(out),), depth + 1))
+        self.loader.get_event()
+        return out
+
+    def mapping(self, key: Key | None, depth: int) -> dict[Any, Any]:
+        """A mapping; duplicate keys are reported (the first one counts)."""
+        out: dict[Any, Any] = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            knode = self.loader.peek_event()
+            name = knode.value if isinstance(knode, yaml.ScalarEvent) else None
+            self.value(None, depth + 1)  # a field name: only a plain scalar key names a field
+            if name in out:
+                line, col = _mark(knode)
+                self.problems.append(Problem(self.src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
+                self.value(None, depth + 1)
+                continue
+            if key is not None:
+                self.src.key_pos[key + (name,)] = _mark(knode)
+            out[name] = self.value(None if key is None else key + (name,), depth + 1)
+        self.loader.get_event()
+        return out
+
+
+_EMPTY = object()
+
+
+def _utf8(path: str, raw: bytes, problems: list[Problem]) -> str | None:
+    """Decode UTF-8 (a BOM is allowed); report where the first bad byte is."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "; it looks like GBK/GB18030: save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        problems.append(
+            Problem(path, line, col, f"file is not UTF-8 text: expected UTF-8, found byte 0x{raw[err.start]:02X}{hint}")
+        )
+        return None
+
+
+def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | None:
+    """Load `path` (shown to users as `shown`); append problems and return None when unreadable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(shown, 1, 1, f"cannot read file: {err.strerror}"))
+        return None
+    if len(raw) > MAX_BYTES:
+        problems.append(Problem(shown, 1, 1, f"file too large: expected at most {MAX_BYTES // 1024} KB for one station, "
+                                             f"found {len(raw):,} bytes (is this a station file?)"))  # fmt: skip
+        return None
+    text = _utf8(shown, raw, problems)
+    if text is None:
+        return None
+    src = Source(shown, text=text)
+    loader = _Loader(text)
+    try:
+        data = _Builder(src, loader, problems).document()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(s for s in (err.context, err.problem) if s)
+        problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
+        return None
+    except _Limit as err:
+        line, col = _mark(err.event)
+        problems.append(Problem(shown, line, col, str(err)))
+        return None
+    except (yaml.YAMLError, ValueError, TypeError) as err:
+        problems.append(Problem(shown, 1, 1, f"YAML error: {err}"))
+        return None
+    finally:
+        loader.dispose()
+    if data is _EMPTY:
+        problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
+        return None
+    src.data = data
+    return src
