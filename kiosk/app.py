@@ -169,14 +169,12 @@ def make_app(
     home: Place | None = None,
     config: FormConfig = FormConfig(),
 ) -> Bottle:
-    """A new Bottle app with the check-in pages (valid check-in POSTs answered by kiosk.hotpath first).
+    """A new Bottle app with the check-in pages.
 
     `/Q/<CODE>` is each station's phone self check-in (source qr), looked up with `lookup(code)` (code already
     normalised); with `home`, `/` is the tablet form of that station (source kiosk). Records go to `sink.add`.
     """
-    from .hotpath import CheckinBottle, hot_path  # it builds on this module's helpers
-
-    app = CheckinBottle()
+    app = Bottle()
     install_basics(app, config.max_body)
 
     def show_form(place: Place, source: str, values: Mapping[str, str], errors: Mapping[str, str]) -> str:
@@ -185,27 +183,21 @@ def make_app(
                     purposes=form.PURPOSES, limits=form.LIMITS, idle=config.idle_seconds if source == "kiosk" else 0)  # fmt: skip
 
     def submit(place: Place, source: str) -> str:
+        """Store a valid check-in and redirect to its thank-you once it is durable; else the form again."""
         values, errors = form.validate(read_form(config.max_body))
         if errors:
             response.status = 422
             return show_form(place, source, values, errors)
-        status, out = store(place, source, values)
-        if status == 303:
-            go(out)
-        response.status = status
-        return out
-
-    def store(place: Place, source: str, values: Mapping[str, str]) -> tuple[int, str]:
-        """Store valid values: (303, the thank-you path) once durable, else (503, the form again with a message)."""
         record = form.new_record(values, place.station_id, source, config.device_id)
         try:
             sink.add(record)
         except Exception as err:  # noqa: BLE001 - whatever the sink raised, the member must try again
             print(f"check-in not stored: {type(err).__name__}", file=sys.stderr)  # never the record itself
-            return 503, show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
+            response.status = 503
+            return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]
         base = "/ok" if source == "kiosk" else f"/Q/{place.code}/ok"
-        return 303, f"{base}?n={number}&t={quote(at)}"
+        go(f"{base}?n={number}&t={quote(at)}")
 
     def thanks(place: Place, source: str) -> str:
         number, at = request.query.get("n", ""), request.query.get("t", "")
@@ -237,5 +229,4 @@ def make_app(
     app.post("/Q/<code>")(lambda code: submit(place_for(code), "qr"))
     app.get("/Q/<code>/ok")(lambda code: thanks(place_for(code), "qr"))
     app.get("/q/<code>")(lambda code: go(f"/Q/{place_for(code).code}", 301))
-    app.fast = hot_path(home, lookup, config.max_body, store)
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -14,11 +13,6 @@ from yizhan.errors import CheckFailed, YizhanError
 from .form import CHINA
 
 DATA_HELP = "Data dir holding checkins.csv (default: checkins/<station-id>/ in the current folder)."
-
-
-def _cpus() -> int:
-    """How many CPUs this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _fail(err: YizhanError) -> None:
@@ -49,17 +43,15 @@ def _data_dir(ctx: click.Context, data_dir: str | None, station: str | None) -> 
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="Port (0: any free port).")
 @click.option("--threads", default=16, show_default=True, type=int, help="Request threads (waitress; more = bigger group commits).")
-@click.option("--cpu", type=click.Choice(["one", "all"]), default="one", show_default=True,
-              help="Run on one CPU (faster for Python's threads) or on all of them.")  # fmt: skip
 @click.pass_context
 def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_dir: str | None,
-          device_id: str | None, host: str, port: int, threads: int, cpu: str) -> None:  # fmt: skip
+          device_id: str | None, host: str, port: int, threads: int) -> None:  # fmt: skip
     """Serve the check-in kiosk of one station (tablet form /, phone form /Q/<CODE>, staff pages /admin)."""
     if ctx.invoked_subcommand:
         return
     from .app import FormConfig
     from .pin import load_pin
-    from .server import build_kiosk, create_server, default_device_id, find_place, use_one_cpu
+    from .server import build_kiosk, create_server, default_device_id, find_place
 
     if not station:
         _fail(YizhanError("--station ID is required: the id of the station this tablet serves"))
@@ -74,7 +66,6 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
         return
     folder = _data_dir(ctx, data_dir, station)
     config = FormConfig(device_id=device_id or default_device_id())
-    pinned = use_one_cpu() if cpu == "one" else None  # before any thread starts: they inherit it
     try:
         k = build_kiosk(place, folder, config)
         server = create_server(k.app, host, port, threads, 4 * config.max_body)  # the app answers 413 itself up to there
@@ -91,8 +82,6 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
     click.echo(f"Check-ins go to {k.store.path}")
     if load_pin(folder) is None:
         click.echo(f"No staff PIN yet: /admin stays closed until `yizhan kiosk set-pin --data-dir {folder}`", err=True)
-    where = f"CPU {pinned} only (--cpu all for every CPU)" if pinned is not None else f"{_cpus()} CPU(s)"
-    click.echo(f"{threads} request threads on {where}")
     click.echo(f"Tablet form {url}/  phone form {url}/Q/{place.code}  staff {url}/admin  (Ctrl+C to stop)", nl=True)
     sys.stdout.flush()
     try:

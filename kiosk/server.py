@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import socket
 from dataclasses import dataclass
@@ -46,25 +45,6 @@ def find_place(stations_dir: Path, shown: str, station_id: str) -> Place:
         raise YizhanError(f"unknown station {station_id!r}: no station file in {shown} has this id")
     code = station_codes(network.stations)[station_id]
     return Place(station_id, station.name, code)
-
-
-def use_one_cpu() -> int | None:
-    """Pin this process and the threads it starts later to one of its CPUs (the highest); None when it cannot or has one.
-
-    CPython threads take turns on one interpreter lock: spread over two cores they spend their time handing it across
-    (measured here: 850 us of CPU per check-in on two cores, 450 us on one, and twice the check-ins per second).
-    """
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    cpus = os.sched_getaffinity(0)
-    if len(cpus) < 2:
-        return None
-    cpu = max(cpus)
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except OSError:  # a container or policy may refuse it: then the kiosk simply runs on every CPU
-        return None
-    return cpu
 
 
 def build_kiosk(place: Place, data_dir: Path, config: FormConfig) -> Kiosk:

@@ -2,8 +2,7 @@
 
 Configured by the environment: YIZHAN_STATION (required), YIZHAN_STATIONS (default: stations), YIZHAN_DATA_DIR
 (default: checkins/<station>), YIZHAN_DEVICE_ID (default: the host name). Run ONE process: staff sessions and the
-PIN lockout live in memory (threads are fine); pin it to one CPU for speed (`taskset -c 1 ...`). `yizhan kiosk` does the
-same with waitress, on one CPU, and prints where things go.
+PIN lockout live in memory (threads are fine). `yizhan kiosk` does the same with waitress and prints where things go.
 """
 
 from __future__ import annotations

@@ -14,9 +14,7 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
-from urllib.request import urlopen
 
-import pytest
 from click.testing import CliRunner
 
 from kiosk.form import CHINA, new_record
@@ -198,32 +196,3 @@ def test_wsgi_module_for_other_servers(tmp_path: Path) -> None:
     assert result.stdout.endswith(f"{tmp_path / 'checkins' / 'test-station' / 'checkins.csv'}\n")
     result = subprocess.run([sys.executable, "-c", code], check=False, cwd=tmp_path, env=ENV, capture_output=True, text=True)
     assert result.returncode == 1 and "YizhanError: set YIZHAN_STATION to the id of the station this tablet serves" in result.stderr
-
-
-def thread_cpus(pid: int) -> set[str]:
-    """The CPU lists every thread of a process may run on (Linux /proc)."""
-    out = set()
-    for status in Path(f"/proc/{pid}/task").glob("*/status"):
-        out |= {line.split(":", 1)[1].strip() for line in status.read_text().splitlines() if line.startswith("Cpus_allowed_list:")}
-    return out
-
-
-@pytest.mark.parametrize("cpu", ["one", "all"])
-def test_kiosk_runs_its_threads_on_one_cpu_unless_told(tmp_path: Path, cpu: str) -> None:
-    network(tmp_path / "stations")
-    proc, url, lines = start(tmp_path, "--cpu", cpu)
-    try:
-        urlopen(url + "/", timeout=10).read()  # the request threads exist
-        mine = sorted(os.sched_getaffinity(0))
-        listed = f"{mine[0]}-{mine[-1]}" if len(mine) > 1 else str(mine[0])
-        assert mine == list(range(mine[0], mine[-1] + 1)), "this test expects a contiguous CPU set"
-        if cpu == "one" and len(mine) > 1:
-            assert lines[3] == f"16 request threads on CPU {mine[-1]} only (--cpu all for every CPU)\n"
-            assert thread_cpus(proc.pid) == {str(mine[-1])}
-        else:
-            assert lines[3] == f"16 request threads on {len(mine)} CPU(s)\n"
-            assert thread_cpus(proc.pid) == {listed}
-        assert len(list(Path(f"/proc/{proc.pid}/task").iterdir())) >= 17  # main, writer and 16 request threads
-    finally:
-        proc.terminate()
-        proc.wait(30)
