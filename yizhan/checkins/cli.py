@@ -128,7 +128,7 @@ def import_(files: tuple[str, ...], db_url: str | None) -> None:
         click.echo(line)
     click.echo(f"{result.created:,} created, {result.duplicate:,} duplicate, {result.conflict:,} conflict, "
                f"{result.invalid:,} invalid; the hub holds {db.count():,} check-ins.")  # fmt: skip
-    if result.conflict or result.invalid:
+    if result.refused:
         sys.exit(1)
 
 
@@ -177,10 +177,10 @@ def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, ev
         else:
             for line in r.problems:
                 click.echo(line, err=True)
-            click.echo(f"Sent {r.sent:,}: {r.created:,} created, {r.duplicate:,} already there, {r.conflict:,} "
-                       f"conflict, {r.invalid:,} invalid; {r.pending:,} pending.")  # fmt: skip
+            click.echo(f"Sent {r.rows:,}: {r.created:,} created, {r.duplicate:,} already there, {r.conflict:,} "
+                       f"conflict, {r.invalid:,} invalid; {r.refused:,} pending.")  # fmt: skip
             if interval is None:
-                sys.exit(1 if r.conflict or r.invalid else 0)
+                sys.exit(1 if r.refused else 0)
         time.sleep(interval)
 
 

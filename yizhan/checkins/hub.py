@@ -17,6 +17,7 @@ from yizhan.errors import YizhanError
 from yizhan.stations.model import Network
 
 from .hubdb import HubDB
+from .outcome import Outcome
 from .report import export_chunks, render_html, render_stations, summarise
 from .rows import clean_row, row_problem
 
@@ -66,14 +67,14 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
         if not problem:
             valid.append(r)
     statuses = iter(db.ingest(valid))
-    counts = {"created": 0, "duplicate": 0, "conflict": 0, "invalid": 0}
+    outcome = Outcome()
     for res in results:
         if not res["status"]:
             res["status"] = next(statuses)
             if res["status"] == "conflict":
                 res["reason"] = "another check-in with this checkin_id and different content is stored; it was kept"
-        counts[res["status"]] += 1
-    return _json(200, {"station_id": station, **counts, "results": results})
+        outcome.add(res["status"])
+    return _json(200, {"station_id": station, **outcome.counts(), "results": results})
 
 
 def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,

@@ -13,12 +13,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
 
+from .outcome import STATUSES, Outcome
 from .records import CONFIRMED_FILE, CSV_FILE, UPLOAD_FILE, confirmed_ids, mark_confirmed, record_upload
 from .rows import Row, read_rows
 
@@ -33,19 +33,6 @@ class UploadRefused(YizhanError):
 
 class Retryable(Exception):
     """A failure worth trying again: no answer, a timeout, or a 5xx/429 from the hub."""
-
-
-@dataclass
-class UploadResult:
-    """What one upload run did."""
-
-    sent: int = 0
-    created: int = 0
-    duplicate: int = 0
-    conflict: int = 0
-    invalid: int = 0
-    pending: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
 def pending_rows(data_dir: Path) -> list[Row]:
@@ -133,11 +120,14 @@ def upload_lock(data_dir: Path) -> Iterator[None]:
 
 
 def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: float = 30.0,
-           give_up_after: float = 600.0, log: Callable[[str], None] = print) -> UploadResult:  # fmt: skip
-    """Send every pending row; mark rows confirmed only after the hub answered created or duplicate for them."""
+           give_up_after: float = 600.0, log: Callable[[str], None] = print) -> Outcome:  # fmt: skip
+    """Send every pending row; mark rows confirmed only after the hub answered created or duplicate for them.
+
+    The outcome's rows are the rows sent, and its refused ones (conflict, invalid) stay pending.
+    """
     if not (data_dir / CSV_FILE).exists():
         raise YizhanError(f"{data_dir}: no {CSV_FILE} here (is this the kiosk's data dir?)")
-    result = UploadResult()
+    result = Outcome()
     with upload_lock(data_dir):
         rows = pending_rows(data_dir)
         for start in range(0, len(rows), batch):
@@ -149,25 +139,21 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
             ok = []
             for row, res in zip(part, results):
                 status = res.get("status") if isinstance(res, dict) else None
-                if status not in ("created", "duplicate", "conflict", "invalid") or res.get("checkin_id") != row["checkin_id"]:
+                if status not in STATUSES or res.get("checkin_id") != row["checkin_id"]:
                     raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
-                setattr(result, status, getattr(result, status) + 1)
                 if status in ("created", "duplicate"):
                     ok.append(row["checkin_id"])
+                    result.add(status)
                 else:
-                    result.problems.append(f"check-in {row['checkin_id']}: {status}: {res.get('reason', '')}")
+                    result.add(status, f"check-in {row['checkin_id']}: {status}: {res.get('reason', '')}")
             try:
                 mark_confirmed(data_dir, ok)
             except OSError as err:  # e.g. a full disk: nothing is lost, the hub answers duplicate next time
                 raise YizhanError(f"{data_dir / CONFIRMED_FILE}: cannot record the hub's confirmation: {err.strerror or err}; "
                                   "those check-ins stay pending and the next upload sends them again "
                                   "(the hub answers already there)") from None  # fmt: skip
-            result.sent += len(part)
-        result.pending = len(rows) - result.created - result.duplicate
         try:
-            record_upload(data_dir, {"hub": hub, "rows": result.sent, "created": result.created,
-                                     "duplicate": result.duplicate, "conflict": result.conflict,
-                                     "invalid": result.invalid, "pending": result.pending})  # fmt: skip
+            record_upload(data_dir, {"hub": hub, "rows": result.rows, **result.counts(), "pending": result.refused})
         except OSError as err:
             raise YizhanError(f"{data_dir / UPLOAD_FILE}: cannot record this upload: {err.strerror or err}; "
                               f"the check-ins the hub confirmed are recorded in {CONFIRMED_FILE}") from None  # fmt: skip

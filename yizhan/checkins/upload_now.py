@@ -56,9 +56,9 @@ def start_upload(data_dir: Path) -> str:
     def run() -> None:
         try:
             r = upload(data_dir, config["hub"], config["token"], give_up_after=60.0, log=lambda _m: None)
-            note = f"上传完成：新增 {r.created} 条，已在中心 {r.duplicate} 条，仍待上传 {r.pending} 条。"
-            if r.conflict or r.invalid:
-                note += f"有 {r.conflict + r.invalid} 条被中心拒收（冲突或格式不对），请联系管理员。"
+            note = f"上传完成：新增 {r.created} 条，已在中心 {r.duplicate} 条，仍待上传 {r.refused} 条。"
+            if r.refused:
+                note += f"有 {r.refused} 条被中心拒收（冲突或格式不对），请联系管理员。"
         except YizhanError as err:
             note = f"上传没有完成：{err}"
         except Exception as err:  # noqa: BLE001 - the admin page must show something, never a traceback
