@@ -108,14 +108,15 @@ def baseline(project: Path, out: Path) -> None:
 
     from yizhan.posters import layout as poster_layout
     from yizhan.posters.fonts import FONT_NAME, find_font
-    from yizhan.posters.settings import load_settings, poster_contents
+    from yizhan import config
+    from yizhan.posters.settings import poster_contents
     from yizhan.stations.check import load_network
     from yizhan.stations.regions import unique_slugs
 
-    settings = load_settings(project)
+    settings = config.load(project)
     network = load_network(project / "stations", "stations")
     contents = poster_contents(network, settings)
-    find_font(settings.font, project).register()
+    find_font(settings.poster_font, project).register()
     current: dict[str, Any] = {}
     poster_layout.cached_runs = lambda text, cache: (current["n"], "")  # the loop draws the modules itself
     out.mkdir(parents=True, exist_ok=True)

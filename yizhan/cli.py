@@ -76,7 +76,9 @@ def check(stations: str | None) -> None:
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
 @click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=OUT_HELP)
 @click.option("--no-posters", is_flag=True, help="Build only the site, not the QR posters (OUT/posters).")
-def build(stations: str | None, out: str, no_posters: bool) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="What builds the pages of OUT/docs into OUT/site (zensical: pip install 'yizhan[zensical]').")  # fmt: skip
+def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None:
     """Check the stations and build the directory site into OUT/site and the QR posters into OUT/posters."""
     from yizhan.posters.progress import progress_bar, say, summary
     from yizhan.posters.run import BuildPosters
@@ -86,7 +88,7 @@ def build(stations: str | None, out: str, no_posters: bool) -> None:
     root, shown = _stations(stations)
     posters = None if no_posters else BuildPosters(Path.cwd(), Path(out).resolve() / "posters", shown, progress_bar, say)
     try:
-        result = build_site(Path.cwd(), root, Path(out).resolve(), shown, posters)
+        result = build_site(Path.cwd(), root, Path(out).resolve(), shown, posters, engine)
     except CheckFailed as err:
         _problems(err, f"the site was not built and {out}/site is unchanged")
         return

@@ -862,7 +862,7 @@ def test_common_hotline_links_dial_the_number(evil_site: Path) -> None:
 def test_failed_build_leaves_previous_site_untouched(small_project: Path, tmp_path: Path) -> None:
     # two copies of a project whose site `yizhan build` made, broken in two ways and rebuilt side by side
     station_bad, mkdocs_bad = tmp_path / "station-problem", tmp_path / "mkdocs-failure"
-    before = snapshot(small_project / "build" / "site")
+    before, tree = snapshot(small_project / "build" / "site"), snapshot(small_project / "build" / "docs")
     assert ".yizhan-site" in before and "index.html" in before and f"s/{FEATURED}.html" in before
     for project in (station_bad, mkdocs_bad):
         shutil.copytree(small_project, project)
@@ -905,8 +905,9 @@ def test_failed_build_leaves_previous_site_untouched(small_project: Path, tmp_pa
 
     for project in (station_bad, mkdocs_bad):
         assert snapshot(project / "build" / "site") == before
-        # no .site-new-* or .site-old-* (posters/ is from the first, successful build)
-        assert sorted(x.name for x in (project / "build").iterdir()) == ["posters", "site"]
+        # no .site-new-* or .site-old-* (docs/ and posters/ are from the first, successful build)
+        assert sorted(x.name for x in (project / "build").iterdir()) == ["docs", "posters", "site"]
+    assert snapshot(station_bad / "build" / "docs") == tree  # stations are checked before the tree is written
 
 
 def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path) -> None:

@@ -118,11 +118,17 @@ def test_schema_examples_are_valid() -> None:
 
 def test_schema_is_shipped_in_the_package(tmp_path: Path) -> None:
     """A wheel built from the project holds the schema, with the templates and assets the site needs."""
+    import shutil
     import subprocess
     import sys
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+    source = tmp_path / "src"  # a copy: setuptools writes its build/ folder next to pyproject.toml
+    for name in ("yizhan", "kiosk"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
                    check=True, capture_output=True, timeout=300)  # fmt: skip
     (wheel,) = tmp_path.glob("yizhan-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from yizhan import config
+from yizhan.config import Settings
 from yizhan.errors import YizhanError
 from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
 
 from .batch import PosterResult, check_out, make_posters, missing_glyphs
 from .fonts import PosterFont, find_font
-from .index import link_into_site, load_index, planned_index
+from .index import PosterIndex, link_into_site, load_index, planned_index
 from .layout import PosterContent
-from .settings import PosterSettings, load_settings, poster_contents
+from .settings import poster_contents
 
 Say = Callable[[str], None]
 
@@ -37,9 +39,9 @@ class PosterJob:
 
 
 def prepare(project: Path, network: Network, shown: str, selected: list[str] | None = None, city: str | None = None,
-            say: Say = _stderr, settings: PosterSettings | None = None) -> PosterJob:  # fmt: skip
+            say: Say = _stderr, settings: Settings | None = None) -> PosterJob:  # fmt: skip
     """Check the selection, the configuration, the font and every glyph before drawing anything."""
-    settings = settings or load_settings(project)
+    settings = settings or config.load(project)
     unknown = [sid for sid in selected or [] if sid not in network.stations]
     if unknown:
         label = "station id" if len(unknown) == 1 else "station ids"
@@ -49,7 +51,7 @@ def prepare(project: Path, network: Network, shown: str, selected: list[str] | N
         hint = f" (did you mean {city}市?)" if f"{city}市" in cities else ""
         raise YizhanError(f"unknown city: {city}{hint}; cities in {shown}/: {'、'.join(cities)}")
     contents = poster_contents(network, settings)
-    font = find_font(settings.font, project)
+    font = find_font(settings.poster_font, project)
     say(f"Poster font: {font.name} ({font.path})")
     chosen = set(selected or [])
     if city:
@@ -77,7 +79,7 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path | None, sel
                 city: str | None = None, jobs: int | None = None, progress: Callable[[int], Any] | None = None,
                 say: Say = _stderr) -> PosterResult:  # fmt: skip
     """`yizhan posters`: load and check the stations, then make the selected posters (into `out`, else the configured folder)."""
-    settings = load_settings(project)  # a missing mkdocs.yml is reported before the stations are read
+    settings = config.load(project)  # a missing mkdocs.yml is reported before the stations are read
     out = out or (project / settings.posters).resolve()
     network, save_cache = _network(stations, shown, out)
     job = prepare(project, network, shown, selected, city, say, settings)
@@ -95,19 +97,18 @@ class BuildPosters:
         self.job: PosterJob | None = None
         self.result: PosterResult | None = None
 
-    def prepare(self, network: Network) -> None:
+    def prepare(self, network: Network, settings: Settings) -> None:
         """Before anything is built: configuration, font and glyph checks."""
-        settings = load_settings(self.project)  # no mkdocs.yml: the site build's own message, without the poster hint
         try:
             check_out(self.out)  # before the site is built, not after
             self.job = prepare(self.project, network, self.shown, say=self.say, settings=settings)
         except YizhanError as err:
             raise YizhanError(f"{err}\n(`yizhan build --no-posters` builds the site without posters)") from None
 
-    def configure(self, plugin: Any) -> None:
-        """Station pages and the posters page link the PDFs that finish() will put in place."""
+    def planned(self) -> PosterIndex:
+        """The PDFs finish() will put in place: station pages and the posters page link them."""
         assert self.job is not None
-        plugin.planned_posters = planned_index(self.job.network, self.out)
+        return planned_index(self.job.network, self.out)
 
     def finish(self, site: Path) -> None:
         """Make the posters and link them into the new site (still in its temporary folder)."""

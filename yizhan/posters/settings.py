@@ -1,4 +1,4 @@
-"""Poster settings from mkdocs.yml (site_url and the yizhan plugin's options) and what each poster shows."""
+"""What each poster shows: its station's text and the address its QR code encodes (from the project's settings)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from yizhan.config import Settings
 from yizhan.errors import YizhanError
 from yizhan.stations.codes import format_code, station_codes
 from yizhan.stations.hours import Hours, describe_zh
@@ -18,45 +19,6 @@ from .qr import qr_text
 
 CHECKIN_PATH = "/Q/{code}"  # the self check-in path served by the kiosk and the hub (shared contract)
 _FIELD = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass
-class PosterSettings:
-    """What posters need from the project configuration."""
-
-    project: Path
-    site_url: str = ""
-    checkin_url: str = ""
-    checkin_urls: dict[str, str] = field(default_factory=dict)
-    font: str = ""
-    posters: str = "build/posters"  # where `yizhan posters` writes by default (relative to the project)
-    source: str = "mkdocs.yml"
-
-
-def load_settings(project: Path) -> PosterSettings:
-    """Read site_url and the yizhan plugin's poster options from the project's mkdocs.yml."""
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
-
-    config_file = project / "mkdocs.yml"
-    if not config_file.is_file():
-        raise YizhanError(f"{config_file} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
-    try:
-        cfg = load_config(config_file=str(config_file))
-    except exceptions.MkDocsException as err:
-        raise YizhanError(f"{config_file}: {err}") from None
-    plugin = cfg.plugins.get("yizhan")
-    if plugin is None:
-        raise YizhanError(f"{config_file}: the yizhan plugin is not enabled (add `- yizhan` under plugins:)")
-    opts = plugin.config
-    return PosterSettings(
-        project=project,
-        site_url=cfg.site_url or "",
-        checkin_url=opts.get("checkin_url") or "",
-        checkin_urls=dict(opts.get("checkin_urls") or {}),
-        font=opts.get("poster_font") or "",
-        posters=opts.get("posters") or "build/posters",
-    )
 
 
 def _pattern(value: str, where: str) -> str:
@@ -70,7 +32,7 @@ def _pattern(value: str, where: str) -> str:
     return value if fields else value.rstrip("/") + CHECKIN_PATH
 
 
-def poster_contents(network: Network, settings: PosterSettings) -> dict[str, PosterContent]:
+def poster_contents(network: Network, settings: Settings) -> dict[str, PosterContent]:
     """What every station's poster shows, with its QR URL (kiosk: check-in page; otherwise its directory page)."""
     src = settings.source
     site = settings.site_url.strip()

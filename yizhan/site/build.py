@@ -1,4 +1,5 @@
-"""Build the site into a temporary folder and swap it in only when the build succeeded."""
+"""`yizhan build`: the generated tree, then an engine (MkDocs, or Zensical) into a temporary folder, swapped in only
+when everything succeeded."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from yizhan import config
+from yizhan.config import Settings
 from yizhan.durable import owned
 from yizhan.errors import Problem, YizhanError
+from yizhan.posters.index import link_into_site, load_index
 from yizhan.stations.check import load_network
+
+from .finish import finish_site
+from .generate import generate
+from .tree import Changes, write_tree
 
 
 @dataclass
@@ -24,60 +32,36 @@ class BuildResult:
     stations: int
     seconds: float
     warnings: list[Problem]
+    tree: Changes  # what changed in the generated tree (out/docs)
 
 
-def _mkdocs_config(project: Path, site_dir: Path, stations: Path) -> tuple[Any, Any]:
-    """Load the project's mkdocs.yml with our site_dir and stations folder."""
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
+def build_site(project: Path, stations: Path, out: Path, shown: str | None = None, extra: Any = None,
+               engine: str = "mkdocs") -> BuildResult:  # fmt: skip
+    """Check the stations, write the generated tree to out/docs, build it with `engine` into a temporary folder,
+    finish it, then replace out/site.
 
-    config_file = project / "mkdocs.yml"
-    if not config_file.is_file():
-        raise YizhanError(f"{config_file} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
-    try:
-        cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
-    except exceptions.MkDocsException as err:
-        raise YizhanError(f"{config_file}: {err}") from None
-    plugin = cfg.plugins.get("yizhan")
-    if plugin is None:
-        raise YizhanError(f"{config_file}: the yizhan plugin is not enabled (add `- yizhan` under plugins:)")
-    plugin.config.stations = str(stations)
-    return cfg, plugin
-
-
-def build_site(project: Path, stations: Path, out: Path, shown: str | None = None, extra: Any = None) -> BuildResult:
-    """Check the stations, build with MkDocs into a temporary folder, then replace out/site.
-
-    `extra` (optional, e.g. posters) gets prepare(network) after the checks, configure(plugin) before the
-    MkDocs build and finish(tmp_site) after it; an error in any of them leaves out/site untouched.
+    `extra` (optional, e.g. posters) gets prepare(network, settings) after the checks, planned() for the pages to
+    link its files, and finish(tmp_site) after the engine; an error in any of them leaves out/site untouched.
     """
-    from mkdocs import exceptions
-    from mkdocs.commands.build import build
-
     start = time.perf_counter()
-    network = load_network(stations, shown)
+    network = load_network(stations, shown)  # station problems first: they are what the staff came to fix
+    settings = config.load(project)
     site = out / "site"
     if not owned(site):
         raise YizhanError(f"{site} exists and was not made by yizhan: refusing to replace it (choose another --out)")
     if extra is not None:
-        extra.prepare(network)
-    out.mkdir(parents=True, exist_ok=True)
+        extra.prepare(network, settings)
+    posters = extra.planned() if extra is not None else load_index(project / settings.posters)
+    tree = generate(settings, network, posters)
+    changes = write_tree(out / "docs", tree.files)
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out))
     try:
-        cfg, plugin = _mkdocs_config(project, tmp, stations)
-        plugin.network = network
-        if extra is not None:
-            extra.configure(plugin)
-        cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
-        try:
-            build(cfg)  # type: ignore[arg-type]
-        finally:
-            cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
+        ENGINES[engine](settings, out / "docs", tmp)
+        finish_site(tmp, tree.html_pages(settings.use_directory_urls))
         if extra is not None:
             extra.finish(tmp)
-    except exceptions.MkDocsException as err:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise YizhanError(f"site build failed: {err}") from None
+        else:
+            link_into_site(posters, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -86,7 +70,22 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
         site.rename(old)
     tmp.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    return BuildResult(site, len(network), time.perf_counter() - start, network.warnings)
+    return BuildResult(site, len(network), time.perf_counter() - start, network.warnings, changes)
+
+
+def _mkdocs(settings: Settings, tree: Path, site: Path) -> None:
+    from .mkdocs_plugin import build_with_mkdocs
+
+    build_with_mkdocs(settings, tree, site)
+
+
+def _zensical(settings: Settings, tree: Path, site: Path) -> None:
+    from .zensical import build_with_zensical
+
+    build_with_zensical(settings, tree, site)
+
+
+ENGINES = {"mkdocs": _mkdocs, "zensical": _zensical}
 
 
 def quiet_mkdocs() -> None:

@@ -1,4 +1,5 @@
-"""The thin MkDocs plugin: validate stations, add the generated pages and assets."""
+"""The MkDocs glue: a thin plugin, so plain `mkdocs build` and `mkdocs serve` give the site `yizhan build` gives, and
+the MkDocs engine of `yizhan build`. Both write the generated tree and build it; nothing else here knows MkDocs."""
 
 from __future__ import annotations
 
@@ -11,27 +12,22 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
 
-from yizhan.durable import MARKER
+from yizhan import config as project_config
+from yizhan.config import CONFIG_FILE, PLUGIN, Settings
 from yizhan.errors import YizhanError
 from yizhan.posters.index import PosterIndex, link_into_site, load_index
 from yizhan.stations.check import load_network
-from yizhan.stations.model import Network
 
-from .csp import add_policy
-from .finder import THEME_DIR, finder_data, finder_page
-from .offline import write_service_worker
-from .pages import CITIES_MARKER, Site, posters_page
+from .finish import finish_site
+from .generate import CSS, JS, THEME_DIR, generate
+from .tree import write_tree
 
-ASSETS = Path(__file__).parent / "assets"
 log = logging.getLogger("mkdocs.plugins.yizhan")
-CSS = ["assets/yizhan/yizhan.css"]
-JS = ["assets/yizhan/hours.js", "assets/yizhan/offline.js"]
 
 
 class YizhanConfig(Config):
-    """Plugin options in mkdocs.yml."""
+    """Plugin options in mkdocs.yml (yizhan.config reads the same options for `yizhan build`)."""
 
     stations = c.Type(str, default="stations")
     holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])
@@ -39,83 +35,76 @@ class YizhanConfig(Config):
     checkin_urls = c.Type(dict, default={})  # per-station override (e.g. the station's own kiosk): {id: pattern}
     poster_font = c.Type(str, default="")  # TrueType CJK font for posters (default: WenQuanYi Zen Hei from Debian)
     posters = c.Type(str, default="build/posters")  # where `yizhan posters` writes; its PDFs are linked into the site
+    pages = c.Type(str, default="build/docs")  # where the generated tree of pages is written and built from
+
+
+def add_theme(config: Any) -> None:
+    """The site's stylesheet and scripts before the theme's extras, and the finder's page template."""
+    config.extra_css = [*CSS, *(x for x in config.extra_css if x not in CSS)]
+    config.extra_javascript = [*JS, *(x for x in config.extra_javascript if str(x) not in JS)]
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.append(str(THEME_DIR))  # after the theme's own: it only adds the finder's template
 
 
 class YizhanPlugin(BasePlugin[YizhanConfig]):
-    """Turn `stations/` into pages, so plain `mkdocs build` and `mkdocs serve` give the same site."""
+    """Plain `mkdocs build`/`serve`: check the stations, write the tree, build it instead of `docs_dir`, finish."""
 
-    site: Site | None = None
-    data_pages: set[str] = set()  # generated from station data: their content's inline code is not trusted
-    policy = True  # add the Content-Security-Policy (not in `mkdocs serve`'s preview)
-    poster_index: PosterIndex | None = None
-    network: Network | None = None  # set by `yizhan build`, which has already checked the stations
-    planned_posters: PosterIndex | None = None  # set by `yizhan build`, which makes the posters before the swap
-
-    def stations_dir(self, config: Any) -> Path:
-        """The stations folder, relative to mkdocs.yml."""
-        return Path(config.config_file_path).parent / self.config.stations
-
-    def on_config(self, config: Any) -> Any:
-        config.extra_css = [*CSS, *(x for x in config.extra_css if x not in CSS)]
-        config.extra_javascript = [*JS, *(x for x in config.extra_javascript if str(x) not in JS)]
-        if str(THEME_DIR) not in config.theme.dirs:
-            config.theme.dirs.append(str(THEME_DIR))  # after the theme's own: it only adds the finder's template
-        return config
-
-    def on_files(self, files: Files, *, config: Any) -> Files:
-        network = self.network
-        if network is None:
-            try:
-                network = load_network(self.stations_dir(config), self.config.stations)
-            except YizhanError as err:
-                raise PluginError(str(err)) from None
-            for warning in network.warnings:
-                log.warning(str(warning))
-        holidays = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in self.config.holidays]
-        self.site = Site(network, holidays, config.site_url or "")
-        self.poster_index = self.planned_posters or load_index(Path(config.config_file_path).parent / self.config.posters)
-        self.site.poster_ids = frozenset(self.poster_index.stations) if self.poster_index else frozenset()
-        files.append(File.generated(config, "posters.md", content=posters_page(self.poster_index)))
-        self.data_pages = {"posters.md"}
-        for path, text in self.site.pages():
-            files.append(File.generated(config, path, content=text))
-            self.data_pages.add(path)
-        for name in ("yizhan.css", "hours.js", "offline.js"):
-            files.append(File.generated(config, f"assets/yizhan/{name}", abs_src_path=str(ASSETS / name)))
-        finder = finder_data(network, holidays)
-        for path, text in finder.files:
-            files.append(File.generated(config, path, content=text))
-        if (hand_written := files.get_file_from_path("finder.md")) is not None:
-            files.remove(hand_written)
-        page = finder_page(finder.index, config.use_directory_urls)
-        files.append(File.generated(config, "finder.md", content=page))
-        return files
-
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        if self.site and CITIES_MARKER in markdown:
-            markdown = markdown.replace(CITIES_MARKER, self.site.cities_list(page.file.src_uri))
-        return markdown
+    policy = True  # the Content-Security-Policy (not in `mkdocs serve`'s preview: its live reload is an inline script)
+    content = stations = ""  # the hand-written pages (mkdocs.yml's docs_dir) and the stations: `mkdocs serve` watches them
+    data_pages: set[str] = set()
+    posters: PosterIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # `mkdocs serve` adds an inline live-reload script to each page it serves: its preview has no policy
         self.policy = command != "serve"
 
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        if not self.policy:
-            return output
-        # inline code in the content of pages made from station data gets no hash in the policy
-        untrusted = page.content or "" if page.file.src_uri in self.data_pages else ""
-        return add_policy(output, untrusted)
-
-    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
-        return add_policy(output_content) if self.policy and template_name.endswith(".html") else output_content  # 404.html
+    def on_config(self, config: Any) -> Any:
+        project = Path(config.config_file_path).parent
+        site = {"site_url": config.site_url, "use_directory_urls": config.use_directory_urls, "docs_dir": config.docs_dir}
+        try:
+            settings = project_config.settings(project, site, dict(self.config))
+            network = load_network(project / settings.stations, settings.stations)
+            self.posters = load_index(project / settings.posters)
+            tree = generate(settings, network, self.posters)
+            write_tree(project / settings.pages, tree.files)
+        except YizhanError as err:
+            raise PluginError(str(err)) from None
+        for warning in network.warnings:
+            log.warning(str(warning))
+        self.content, self.stations = config.docs_dir, str(project / settings.stations)
+        self.data_pages = tree.html_pages(config.use_directory_urls)
+        config.docs_dir = str(project / settings.pages)
+        add_theme(config)
+        return config
 
     def on_post_build(self, *, config: Any) -> None:
-        write_service_worker(Path(config.site_dir))
-        if self.planned_posters is None:
-            link_into_site(self.poster_index, Path(config.site_dir))
-        Path(config.site_dir, MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")
+        finish_site(Path(config.site_dir), self.data_pages, self.policy)
+        link_into_site(self.posters, Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(self.stations_dir(config)))
+        server.unwatch(config.docs_dir)  # the tree changes only because a station or a page did: watch those
+        server.watch(self.content)
+        server.watch(self.stations)
         return server
+
+
+def build_with_mkdocs(settings: Settings, tree: Path, site: Path) -> None:
+    """`yizhan build`'s MkDocs engine: mkdocs.yml as it is, without the yizhan plugin, over the written tree."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    plugins = settings.raw.get("plugins") or []
+    if isinstance(plugins, dict):
+        others: Any = {name: opts for name, opts in plugins.items() if name != PLUGIN}
+    else:
+        others = [p for p in plugins if p != PLUGIN and not (isinstance(p, dict) and PLUGIN in p)]
+    try:
+        cfg = load_config(config_file=str(settings.project / CONFIG_FILE), docs_dir=str(tree), site_dir=str(site), plugins=others)
+        add_theme(cfg)
+        cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
+        try:
+            build(cfg)  # type: ignore[arg-type]
+        finally:
+            cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
+    except exceptions.MkDocsException as err:
+        raise YizhanError(f"site build failed: {err}") from None

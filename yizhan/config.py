@@ -1,0 +1,100 @@
+"""The project's mkdocs.yml as yizhan reads it, once: the site settings and the yizhan plugin's options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import YizhanError
+
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN = "yizhan"
+DEFAULTS: dict[str, Any] = {"stations": "stations", "holidays": [], "checkin_url": "", "checkin_urls": {}, "poster_font": "",
+                            "posters": "build/posters", "pages": "build/docs"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What yizhan needs of mkdocs.yml: the site's address and layout, and the yizhan plugin's options."""
+
+    project: Path  # the folder of mkdocs.yml
+    site_url: str = ""
+    use_directory_urls: bool = False
+    docs_dir: str = "content"  # the hand-written pages
+    stations: str = "stations"
+    holidays: tuple[str, ...] = ()  # ISO dates of public holidays, for the open-now line
+    checkin_url: str = ""  # self check-in URL pattern for kiosk stations' posters
+    checkin_urls: dict[str, str] = field(default_factory=dict)  # per-station overrides
+    poster_font: str = ""
+    posters: str = "build/posters"  # where `yizhan posters` writes
+    pages: str = "build/docs"  # where the generated tree of pages is written for the engine
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)  # the whole file, as MkDocs reads it
+    source: str = CONFIG_FILE
+
+    @property
+    def content(self) -> Path:
+        """The folder of hand-written pages."""
+        return self.project / self.docs_dir
+
+
+def _plugin_options(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The yizhan plugin's entry under `plugins:` (a name or a one-key mapping)."""
+    plugins = raw.get("plugins") or []
+    items = list(plugins.items()) if isinstance(plugins, dict) else [(p, {}) if isinstance(p, str) else next(iter(p.items())) for p in plugins if p]
+    for name, options in items:
+        if name == PLUGIN:
+            if options is not None and not isinstance(options, dict):
+                raise YizhanError(f"{where}: plugins: yizhan: expected a mapping of options, found {options!r}")
+            return options or {}
+    raise YizhanError(f"{where}: the yizhan plugin is not enabled (add `- yizhan` under plugins:)")
+
+
+def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: dict[str, Any] | None = None) -> Settings:
+    """Settings from mkdocs.yml's top-level keys (`site`) and the plugin's `options`, each checked for its type."""
+    where = f"{project / CONFIG_FILE}"
+    opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    unknown = sorted(set(options) - set(DEFAULTS))
+    if unknown:
+        raise YizhanError(f"{where}: plugins: yizhan: unknown option {unknown[0]!r} (expected one of {', '.join(DEFAULTS)})")
+    for name in ("stations", "checkin_url", "poster_font", "posters", "pages"):
+        if not isinstance(opts[name], str):
+            raise YizhanError(f"{where}: plugins: yizhan: {name}: expected text, found {opts[name]!r}")
+    if not isinstance(opts["checkin_urls"], dict) or not all(isinstance(v, str) for v in opts["checkin_urls"].values()):
+        raise YizhanError(f"{where}: plugins: yizhan: checkin_urls: expected a mapping of station id to URL, found {opts['checkin_urls']!r}")
+    days = opts["holidays"]
+    if not isinstance(days, list) or not all(isinstance(d, (str, dt.date)) for d in days):
+        raise YizhanError(f"{where}: plugins: yizhan: holidays: expected a list of dates like 2026-10-01, found {days!r}")
+    return Settings(
+        project=project,
+        site_url=str(site.get("site_url") or ""),
+        use_directory_urls=bool(site.get("use_directory_urls", True)),
+        docs_dir=str(site.get("docs_dir") or "docs"),
+        stations=opts["stations"],
+        holidays=tuple(d.isoformat() if isinstance(d, dt.date) else d for d in days),
+        checkin_url=opts["checkin_url"],
+        checkin_urls={str(k): v for k, v in opts["checkin_urls"].items()},
+        poster_font=opts["poster_font"],
+        posters=opts["posters"],
+        pages=opts["pages"],
+        raw=raw or {},
+    )
+
+
+def load(project: Path) -> Settings:
+    """Read the project's mkdocs.yml (with MkDocs' own YAML loader: !ENV, INHERIT) into Settings."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    path = project / CONFIG_FILE
+    if not path.is_file():
+        raise YizhanError(f"{path} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
+    try:
+        with path.open("rb") as f:
+            raw = yaml_load(f)
+    except (ConfigurationError, OSError) as err:
+        raise YizhanError(f"{path}: {err}") from None
+    if not isinstance(raw, dict):
+        raise YizhanError(f"{path}: expected a mapping of settings, found {type(raw).__name__}")
+    return settings(project, raw, _plugin_options(raw, str(path)), raw)
