@@ -14,7 +14,8 @@ import pytest
 
 from kiosk.form import CHINA, new_record
 from yizhan.checkins.records import COLUMNS, mark_confirmed
-from yizhan.checkins.store import HEADER, RECOVERED_FILE, CheckinStore, encode_row, purge, read_rows
+from yizhan.checkins.rows import HEADER, encode_row, read_rows, write_csv
+from yizhan.checkins.store import RECOVERED_FILE, CheckinStore, purge
 from yizhan.errors import YizhanError
 
 VALUES = {"name": "张三", "phone": "13812345678", "home_org": "某村党支部", "purpose": "报到登记", "note": ""}
@@ -22,6 +23,11 @@ VALUES = {"name": "张三", "phone": "13812345678", "home_org": "某村党支部
 
 def record(name: str = "张三", at: dt.datetime | None = None, **extra: str) -> dict[str, str]:
     return new_record({**VALUES, "name": name, **extra}, "test-station", "kiosk", "tab-1", at)
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    """Every row of a kiosk CSV, as the one reader gives them back."""
+    return [row for _, row in read_rows(path)]
 
 
 def parse(path: Path) -> list[list[str]]:
@@ -57,6 +63,22 @@ def test_rows_are_rfc4180_neutralised_and_restored(store: CheckinStore) -> None:
     assert b'"\xe8\xaf\xb4 ""' in store.path.read_bytes()  # quotes doubled per RFC 4180
     assert store.path.read_bytes().endswith(b",kiosk,tab-1\r\n")
     assert store.rows() == [r]
+
+
+def test_the_kiosk_and_yizhan_merge_write_the_same_bytes(store: CheckinStore, tmp_path: Path) -> None:
+    rows = [record(name="=1+1", note='a "b", c'), record(name="李四", home_org="@x")]
+    for r in rows:
+        store.add(r)
+    assert write_csv(tmp_path / "merged.csv", rows) == 2
+    assert (tmp_path / "merged.csv").read_bytes() == store.path.read_bytes() == HEADER + b"".join(map(encode_row, rows))
+
+
+def test_rows_skips_a_line_still_being_written(store: CheckinStore) -> None:
+    first = record()
+    store.add(first)
+    with store.path.open("ab") as f:
+        f.write(encode_row(record(name="李四"))[:-2])  # the writer's next row, half appended
+    assert store.rows() == [first]
 
 
 def test_concurrent_adds_never_interleave(store: CheckinStore) -> None:
@@ -101,7 +123,7 @@ def test_torn_last_line_is_moved_aside_and_reported(tmp_path: Path) -> None:
     after = record(name="王五")
     s.add(after)
     s.close()
-    assert read_rows(data / "checkins.csv") == [*kept, after]
+    assert rows_of(data / "checkins.csv") == [*kept, after]
     again = CheckinStore(data)
     assert again.open() == []  # nothing more to recover
     again.close()
@@ -116,7 +138,7 @@ def test_garbage_lines_are_recovered_too(tmp_path: Path) -> None:
     assert "2 incomplete lines" in s.open()[0]
     s.close()
     assert (data / RECOVERED_FILE).read_bytes() == b"\x00" * 20 + b"\n" + b"a,b\r\n"
-    assert read_rows(data / "checkins.csv") == [good]
+    assert rows_of(data / "checkins.csv") == [good]
 
 
 def test_refuses_a_file_that_is_not_a_checkin_csv(tmp_path: Path) -> None:
@@ -152,7 +174,7 @@ def test_purge_removes_only_confirmed_old_rows_and_the_open_store_follows_the_ne
     assert oct(store.path.stat().st_mode & 0o777) == "0o600"
     later = record(name="清理后")
     store.add(later)  # the running store notices the new file and appends to it
-    assert read_rows(store.path) == [old_unconfirmed, new_confirmed, later]
+    assert rows_of(store.path) == [old_unconfirmed, new_confirmed, later]
     assert purge(store.data_dir, dt.timedelta(days=30), now).removed == 0
 
 

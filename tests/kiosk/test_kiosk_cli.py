@@ -21,7 +21,8 @@ from kiosk.form import CHINA, new_record
 from kiosk.pin import PIN_FILE, load_pin, pin_matches
 from tests.helpers import network
 from yizhan.checkins.records import COLUMNS, mark_confirmed
-from yizhan.checkins.store import CheckinStore, read_rows
+from yizhan.checkins.rows import read_rows
+from yizhan.checkins.store import CheckinStore
 from yizhan.cli import main
 
 FORM = {"name": "张三", "phone": "13812345678", "home_org": "某村党支部", "purpose": "报到登记", "note": ""}
@@ -91,7 +92,7 @@ def test_purge_command(tmp_path: Path) -> None:
         0,
         ("Removed 2 check-in(s) confirmed by the hub and older than 30 days; kept 2 (1 of them older but not confirmed by the hub yet).\n"),
     )
-    assert read_rows(data / "checkins.csv") == rows[2:]
+    assert [row for _, row in read_rows(data / "checkins.csv")] == rows[2:]
     assert invoke("kiosk", "purge", "--older-than", "30", "--data-dir", str(tmp_path / "none"))[0] == 1
     assert invoke("kiosk", "purge", "--older-than", "-1", "--data-dir", str(data))[0] == 2
 

@@ -22,7 +22,7 @@ from .charts import bar_chart, line_chart
 from .hubdb import DAY, HubDB
 from .records import _RISKY as RISKY
 from .records import CHINA, COLUMNS, neutralise
-from .rows import mask_phone
+from .rows import HEADER, mask_phone
 
 UNKNOWN = "（名录外）"
 FREE_TEXT = ("name", "home_org", "note", "device_id")
@@ -201,7 +201,7 @@ def export_sql(postgres: bool) -> tuple[str, str]:
 
 def export_chunks(db: HubDB) -> Iterator[bytes]:
     """Every check-in as CSV (UTF-8, BOM and header first, CRLF), in the order received, in chunks of bytes."""
-    yield ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")
+    yield HEADER
     expr, fmt = export_sql(db.postgres)
     yield from db.concat(expr, "checkins", [fmt])
 

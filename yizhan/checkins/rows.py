@@ -1,4 +1,4 @@
-"""Check-in rows as data: validation for the hub, reading and writing kiosk CSV files, phone masking."""
+"""Check-in rows as data: validation for the hub, the kiosk CSV format (the one encoding and reader), phone masking."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 es
 FIRST_RELEASE = dt.datetime(2026, 1, 1, tzinfo=CHINA)
 MAX_AHEAD = dt.timedelta(days=1)  # a check-in may be this far ahead of the hub's clock (clocks drift), no more
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}:\d{2}|Z)")
+HEADER = ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")  # a kiosk CSV starts with a BOM and this header
 
 
 def clean_row(row: Any) -> Any:
@@ -123,25 +124,19 @@ def read_rows(path: Path, complete_only: bool = False) -> Iterator[tuple[int, Ro
         yield reader.line_num, {c: restore(v) for c, v in zip(COLUMNS, fields)}
 
 
-def csv_lines(rows: Iterable[Row | tuple[str, ...]]) -> Iterator[str]:
-    """The injection-safe CSV text (BOM, header, RFC 4180 with CRLF) of `rows`, a chunk per row."""
+def encode_row(record: Mapping[str, str]) -> bytes:
+    """One kiosk CSV line (RFC 4180, CRLF, UTF-8) of a record's columns, every cell neutralised."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    yield "\ufeff" + buf.getvalue()
-    for row in rows:
-        buf.seek(0)
-        buf.truncate()
-        values = [row[c] for c in COLUMNS] if isinstance(row, dict) else row
-        writer.writerow([neutralise(v or "") for v in values])
-        yield buf.getvalue()
+    csv.writer(buf, lineterminator="\r\n").writerow([neutralise(record[c]) for c in COLUMNS])
+    return buf.getvalue().encode("utf-8")
 
 
-def write_csv(path: Path, rows: Iterable[Row | tuple[str, ...]]) -> int:
-    """Write `rows` as a kiosk-format CSV (mode 0600, fsynced, replaced atomically); the number of rows."""
-    n = -1
+def write_csv(path: Path, rows: Iterable[Mapping[str, str]]) -> int:
+    """Write `rows` as a kiosk CSV (mode 0600, fsynced, replaced atomically); the number of rows."""
+    n = 0
     with atomic_write(path) as f:
-        for chunk in csv_lines(rows):
-            f.write(chunk.encode("utf-8"))
+        f.write(HEADER)
+        for row in rows:
+            f.write(encode_row(row))
             n += 1
     return n

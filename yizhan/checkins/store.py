@@ -18,23 +18,15 @@ from yizhan.durable import append_durably, fsync_dir, replace_file, write_all
 from yizhan.errors import YizhanError
 
 from . import records
+from .rows import HEADER, Row, encode_row, read_rows
 
-BOM = "\ufeff".encode()
-HEADER = BOM + (",".join(records.COLUMNS) + "\r\n").encode()
 LOCK_FILE = "checkins.lock"  # flock()ed by every writer of checkins.csv: the kiosk's writer thread and purge
 RECOVERED_FILE = "checkins-recovered.txt"  # lines that were not whole rows (a power cut mid-write), appended
 MAX_BATCH = 1000
 
 
-def encode_row(record: Mapping[str, str]) -> bytes:
-    """One CSV line (RFC 4180, CRLF) of a record's columns, every cell neutralised."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow([records.neutralise(record[c]) for c in records.COLUMNS])
-    return buf.getvalue().encode("utf-8")
-
-
 def parse_line(line: bytes) -> list[str] | None:
-    """The neutralised cells of one complete CSV line, or None when it is not a whole row."""
+    """The neutralised cells of one line of the CSV, or None when it is not a whole row (torn, garbage): for recovery."""
     if b"\x00" in line or not line.endswith(b"\n"):
         return None
     try:
@@ -49,20 +41,6 @@ def _lines(data: bytes) -> tuple[list[bytes], bytes]:
     body = data[len(HEADER) :]
     cut = body.rfind(b"\n") + 1
     return body[:cut].splitlines(keepends=True), body[cut:]
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Every whole row of a check-in CSV, restored to the values typed; a missing file has none."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in _lines(data)[0]:
-        cells = parse_line(line)
-        if cells is not None:
-            out.append({c: records.restore(v) for c, v in zip(records.COLUMNS, cells)})
-    return out
 
 
 @contextlib.contextmanager
@@ -188,9 +166,9 @@ class CheckinStore:
         if pending.error is not None:
             raise pending.error
 
-    def rows(self) -> list[dict[str, str]]:
-        """Every whole row written so far, restored."""
-        return read_rows(self.path)
+    def rows(self) -> list[Row]:
+        """Every row written so far (a line still being appended is left out), restored."""
+        return [row for _, row in read_rows(self.path, complete_only=True)]
 
     def close(self) -> None:
         """Finish the queued writes and stop the writer."""
