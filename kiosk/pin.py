@@ -1,28 +1,21 @@
-"""The staff PIN: a salted scrypt hash in the data dir (0600), constant-time checks, lockout after wrong PINs."""
+"""The staff PIN: its salted scrypt hash in the data dir (0600, yizhan.checkins.passwords), lockout after wrong PINs."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import os
 import re
 import threading
 import time
 from pathlib import Path
 
+from yizhan.checkins.passwords import hash_secret
 from yizhan.durable import replace_file
 from yizhan.errors import YizhanError
 
 PIN_FILE = "admin-pin.json"
 PIN_RE = re.compile(r"\d{6,12}")
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MAX_FAILURES = 5
 LOCK_SECONDS = 300
-
-
-def _hash(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=64 * 1024 * 1024)
 
 
 def set_pin(data_dir: Path, pin: str) -> Path:
@@ -30,28 +23,27 @@ def set_pin(data_dir: Path, pin: str) -> Path:
     if not PIN_RE.fullmatch(pin):
         raise YizhanError("the PIN must be 6 to 12 digits")
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    salt = os.urandom(16)
-    doc = {"scheme": "scrypt", **SCRYPT, "salt": salt.hex(), "hash": _hash(pin, salt, **SCRYPT).hex()}
     path = data_dir / PIN_FILE
-    replace_file(path, (json.dumps(doc) + "\n").encode())
+    replace_file(path, (json.dumps({"pin": hash_secret(pin)}) + "\n").encode())
     return path
 
 
-def load_pin(data_dir: Path) -> dict[str, object] | None:
-    """The stored PIN hash, or None when no PIN was set (or the file is unreadable)."""
+def load_pin(data_dir: Path) -> str | None:
+    """The stored PIN hash (for yizhan.checkins.passwords.secret_matches), or None when no PIN was set or it is unreadable.
+
+    Files written before the hash had one stored form ({"scheme": "scrypt", "n", "r", "p", "salt", "hash"}) still work.
+    """
     try:
         doc = json.loads((data_dir / PIN_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, unreadable (permissions, a folder) or not JSON: /admin stays closed
         return None
-    return doc if isinstance(doc, dict) and doc.get("scheme") == "scrypt" else None
-
-
-def pin_matches(stored: dict[str, object], pin: str) -> bool:
-    """Whether `pin` is the stored PIN (hashes compared in constant time)."""
-    salt = bytes.fromhex(str(stored["salt"]))
-    n, r, p = (int(stored[k]) for k in ("n", "r", "p"))  # type: ignore[call-overload]
-    typed = _hash(pin[:64], salt, n, r, p)
-    return hmac.compare_digest(typed, bytes.fromhex(str(stored["hash"])))
+    if not isinstance(doc, dict):
+        return None
+    if isinstance(doc.get("pin"), str):
+        return doc["pin"]
+    if doc.get("scheme") == "scrypt":
+        return "$".join(str(doc.get(k)) for k in ("scheme", "n", "r", "p", "salt", "hash"))
+    return None
 
 
 class Lockout:

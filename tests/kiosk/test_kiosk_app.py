@@ -15,7 +15,7 @@ from webtest import TestApp
 
 from kiosk.app import FormConfig, Place, unquote_field
 from kiosk.form import CHINA, new_record
-from kiosk.pin import Lockout, set_pin
+from kiosk.pin import PIN_FILE, Lockout, set_pin
 from kiosk.server import Kiosk, build_kiosk
 from yizhan.checkins.records import mark_confirmed
 from yizhan.checkins.rows import write_csv
@@ -217,6 +217,16 @@ def test_admin_login_csrf_and_lockout(web: TestApp, kiosk: Kiosk) -> None:
     assert soup(login(web, "111111", 429)).select_one("#pin-msg").text == "密码错误次数过多，请 5 分钟后再试。"
     assert soup(login(web, PIN, 429)).select_one("#pin-msg").text.startswith("密码错误次数过多")
     web.get("/admin/checkins.csv", status=303)
+
+
+def test_a_pin_file_of_the_earlier_format_still_opens_the_admin(web: TestApp, kiosk: Kiosk) -> None:
+    """admin-pin.json as `yizhan kiosk set-pin` wrote it before PINs and hub passwords shared one stored form."""
+    (kiosk.data_dir / PIN_FILE).write_text(
+        '{"scheme": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": "4c540e79bf136a1a8bf8d12a9066c83f", '
+        '"hash": "06da1eb9e4e1e346278b1cc6bf0973de21227f3dc900a4543b9a44322d144750"}\n'
+    )
+    assert soup(login(web, "111111", 403)).select_one("#pin-msg").text == "密码不对，还可以再试 4 次。"
+    assert soup(login(web, PIN).follow()).select_one("#today-count").text == "0"
 
 
 def test_lockout_counts_parallel_attempts_before_their_pins_are_checked() -> None:

@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from click.testing import CliRunner
 
 from kiosk.form import CHINA, new_record
-from kiosk.pin import PIN_FILE, load_pin, pin_matches
+from kiosk.pin import PIN_FILE, load_pin
 from tests.helpers import network
+from yizhan.checkins.passwords import secret_matches
 from yizhan.checkins.records import COLUMNS, mark_confirmed
 from yizhan.checkins.rows import read_rows
 from yizhan.checkins.store import CheckinStore
@@ -51,11 +52,12 @@ def test_set_pin_stores_only_a_salted_hash(tmp_path: Path) -> None:
     assert oct((data / PIN_FILE).stat().st_mode & 0o777) == "0o600"
     assert "20260616" not in (data / PIN_FILE).read_text()
     stored = load_pin(data)
-    assert stored is not None and pin_matches(stored, "20260616") and not pin_matches(stored, "20260617")
-    first_salt = stored["salt"]
+    assert stored is not None and secret_matches(stored, "20260616") and not secret_matches(stored, "20260617")
+    first = stored
     code, _ = invoke("kiosk", "set-pin", "--data-dir", str(data), input="13572468\n13572468\n")
     stored = load_pin(data)
-    assert code == 0 and stored is not None and pin_matches(stored, "13572468") and stored["salt"] != first_salt
+    assert code == 0 and stored is not None and secret_matches(stored, "13572468")
+    assert stored.split("$")[4] != first.split("$")[4]  # a fresh salt
 
 
 def test_set_pin_refuses_weak_or_missing_input(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import os
 import secrets
 import sqlite3
@@ -16,6 +15,7 @@ from typing import Any
 
 from yizhan.errors import YizhanError
 
+from .passwords import hash_secret, secret_matches
 from .records import COLUMNS
 
 DEFAULT_DB = "hub-data/hub.sqlite"  # relative to the folder the hub runs in; never under build/
@@ -222,9 +222,7 @@ class HubDB:
 
     def set_admin_password(self, password: str) -> None:
         """Store the admin password's scrypt hash (replacing any earlier one)."""
-        salt = secrets.token_bytes(16)
-        digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
-        value = f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
+        value = hash_secret(password)
         with self.transaction() as cur:
             cur.execute(self.sql("DELETE FROM settings WHERE name = ?"), ("admin_password",))
             cur.execute(self.sql("INSERT INTO settings (name, value) VALUES (?, ?)"), ("admin_password", value))
@@ -236,11 +234,7 @@ class HubDB:
     def check_admin_password(self, password: str) -> bool:
         """Whether `password` is the admin password (constant-time comparison)."""
         rows = self.query("SELECT value FROM settings WHERE name = ?", ("admin_password",))
-        if not rows:
-            return False
-        _, n, r, p, salt, digest = rows[0][0].split("$")
-        mine = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
-        return hmac.compare_digest(mine.hex(), digest)
+        return bool(rows) and secret_matches(rows[0][0], password)
 
     def count(self) -> int:
         """How many check-ins the hub holds."""
