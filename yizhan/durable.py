@@ -20,14 +20,21 @@ def fsync_dir(path: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_write(path: Path) -> Iterator[BinaryIO]:
-    """A binary file (0600) that replaces `path` only once it is written and fsynced; the directory is fsynced too."""
+    """A binary file (0600) that replaces `path` only once it is written and fsynced; the directory is fsynced too.
+
+    On any error (in the with-block or in writing) the temporary file is removed and `path` stays as it was.
+    """
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "wb") as f:
-        yield f
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)
 
 

@@ -6,7 +6,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -14,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from yizhan.durable import atomic_write
 from yizhan.stations.model import Network
 
 from .charts import bar_chart, line_chart
@@ -210,20 +210,12 @@ class _Cancelled(Exception):
     """The report failed elsewhere; the export stops."""
 
 
-def _write_tmp(path: Path, chunks: Iterable[bytes], stop: threading.Event | None = None) -> Path:
-    """Write `chunks` to a hidden temporary file next to `path` (0600) and return it; removed on any failure."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with open(fd, "wb", buffering=1 << 20) as f:
-            for chunk in chunks:
-                if stop is not None and stop.is_set():
-                    raise _Cancelled
-                f.write(chunk)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+def _copy(chunks: Iterable[bytes], f: BinaryIO, stop: threading.Event) -> None:
+    """Write `chunks` to `f` until they end or `stop` is set (then _Cancelled)."""
+    for chunk in chunks:
+        if stop.is_set():
+            raise _Cancelled
+        f.write(chunk)
 
 
 def write_report(
@@ -233,34 +225,28 @@ def write_report(
     """Write index.html, stations.html, quiet-stations.csv and (with `export`) checkins.csv into `out` (0600).
 
     The export and the aggregate queries run in threads on connections of their own (the database works
-    without Python's lock) while `stations` (a Network, or a function that loads it) is loaded; the files are
-    put in place only when everything succeeded.
+    without Python's lock) while `stations` (a Network, or a function that loads it) is loaded; each file is an
+    atomic_write that replaces the old one only when everything succeeded.
     """
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     stop = threading.Event()
-    done: list[Path] = []
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        job = pool.submit(_write_tmp, out / "checkins.csv", export_chunks(db), stop) if export else None
-        queries = {name: pool.submit(run) for name, run in count_queries(db).items()}
-        try:
-            network = stations() if callable(stations) else stations
-            s = summarise(db, network, quiet_days, counts={name: q.result() for name, q in queries.items()})
-            done.append(_write_tmp(out / "index.html", [render_html(s, "checkins.csv" if export else "").encode()]))
-            done.append(_write_tmp(out / "stations.html", [render_stations(s).encode()]))
-            done.append(_write_tmp(out / "quiet-stations.csv", [_quiet_csv(s).encode()]))
-            if job is not None:
-                done.append(job.result())
-                job = None
-        except BaseException:
-            stop.set()
-            if job is not None and not job.cancel():
-                with contextlib.suppress(Exception):
-                    done.append(job.result())  # the export may have finished: its file goes too
-            for tmp in done:
-                tmp.unlink(missing_ok=True)
-            raise
-    for tmp in done:
-        os.replace(tmp, out / tmp.name[1:].removesuffix(".tmp"))
+    names = ["index.html", "stations.html", "quiet-stations.csv"] + (["checkins.csv"] if export else [])
+    with contextlib.ExitStack() as files:  # on an error every temporary file goes and the old files stay
+        f = {name: files.enter_context(atomic_write(out / name)) for name in names}
+        with ThreadPoolExecutor(max_workers=4) as pool:  # left only once the export thread has stopped
+            job = pool.submit(_copy, export_chunks(db), f["checkins.csv"], stop) if export else None
+            queries = {name: pool.submit(run) for name, run in count_queries(db).items()}
+            try:
+                network = stations() if callable(stations) else stations
+                s = summarise(db, network, quiet_days, counts={name: q.result() for name, q in queries.items()})
+                f["index.html"].write(render_html(s, "checkins.csv" if export else "").encode())
+                f["stations.html"].write(render_stations(s).encode())
+                f["quiet-stations.csv"].write(_quiet_csv(s).encode())
+                if job is not None:
+                    job.result()
+            except BaseException:
+                stop.set()
+                raise
     return s
 
 
