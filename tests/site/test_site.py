@@ -965,3 +965,25 @@ def test_longest_region_names_make_short_file_names(tmp_path: Path) -> None:
     assert all(len(part) <= 60 for n in names for part in Path(n).with_suffix("").parts)
     city_page = BeautifulSoup((site / names[1]).read_text(encoding="utf-8"), "html.parser")
     assert city_page.find("article").h1.get_text() == city
+
+
+def test_front_matter_survives_characters_yaml_forbids(tmp_path: Path) -> None:
+    """Should a C1 control or U+FFFE ever reach a region name, the page's front matter stays YAML (else the engine would
+    drop it and render its lines, station text included, as Markdown)."""
+    import dataclasses
+
+    from tests.helpers import network
+    from yizhan.site.markup import yaml_string
+    from yizhan.site.pages import Site
+    from yizhan.stations.check import load_network
+    from yizhan.stations.model import Network, Region
+
+    net = load_network(network(tmp_path))
+    odd = "测试\x80市\ufffe<b>"
+    stations = {sid: dataclasses.replace(s, region=Region(odd, "区\x9f", "")) for sid, s in net.stations.items()}
+    site = Site(Network(stations))
+    pages = [site.city_page(odd), site.district_page(odd, "区\x9f", list(stations.values())), site.city_hotlines_page(odd, {})]
+    for page in pages:
+        front = yaml.safe_load(page.split("---\n")[1])
+        assert front["title"].startswith("测试\x80市\ufffe&lt;b&gt;")
+    assert yaml_string("a\x85b\x80\ud7ff\ue000") == '"a\x85b\\u0080\ud7ff\ue000"'

@@ -105,7 +105,7 @@ CASES = [
     ("long city", edit("city: 无锡市", "city: " + "无锡" * 100),
      "st/wuxi/station.yml:6:16: region.city: expected at most 30 characters, found 200"),
     ("long notes", STATION + "notes: " + "说明" * 10_001 + "\n",
-     "st/wuxi/station.yml:18:8: notes: expected at most 20,000 characters, found 20,002"),
+     "st/wuxi/station.yml:18:8: notes: expected at most 5,000 characters, found 20,002"),
 ]  # fmt: skip
 
 
@@ -302,3 +302,51 @@ def test_check_command_prints_warnings_and_passes(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert len(lines) == 8 and all(": warning: notes: " in line for line in lines[:7])
     assert lines[-1] == "2 stations OK, 7 warnings."
+
+
+HOSTILE_CASES = [
+    ("C1 control in a name", edit("city: 无锡市", 'city: "\\x80*x*{:autofocus}"'),
+     "st/wuxi/station.yml:6:16: region.city: expected text without control characters, found U+0080 at character 1"),
+    ("noncharacter", edit("address: 无锡市梁溪区中山路1号", 'address: "中山路\\uFFFE1号"'),
+     "st/wuxi/station.yml:7:10: address: expected text without control characters, found U+FFFE at character 4"),
+    ("bool tag", edit("kiosk: true", "kiosk: !!bool maybe"), "st/wuxi/station.yml:16:8: YAML error: 'maybe' cannot be read as bool"),
+    ("empty int", edit("kiosk: true", 'kiosk: !!int ""'), "st/wuxi/station.yml:16:8: YAML error: '' cannot be read as int"),
+    ("bad timestamp", edit("kiosk: true", 'kiosk: !!timestamp "abc"'), "st/wuxi/station.yml:16:8: YAML error: 'abc' cannot be read as timestamp"),
+    ("bool tag key", STATION + "!!bool maybe: 1\n", "st/wuxi/station.yml:18:1: YAML error: 'maybe' cannot be read as bool"),
+    ("huge number", edit("name: 梁溪区测试街道流动党员服务驿站", "name: 0x" + "f" * 20_000),
+     "st/wuxi/station.yml:2:7: YAML error: expected a number of at most 40 characters, found 20,002"),
+    ("list as datum", edit("location: {lat: 31.5789, lon: 120.3009}", "location: {lat: 31.5789, lon: 120.3009, datum: [a]}"),
+     "st/wuxi/station.yml:8:48: location.datum: expected one of wgs84, gcj02, found a list"),
+    ("many brackets", STATION + 'notes: "' + "[" * 301 + '"\n',
+     "st/wuxi/station.yml:18:8: notes: expected at most 300 [ (links and images), found 301"),
+    ("lists nested too deeply", STATION + 'notes: "' + "- " * 600 + 'x"\n',
+     "st/wuxi/station.yml:18:8: notes: expected Markdown with lists or quotes nested a few levels deep, found them nested too deeply"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, expected", [(c[1], c[2]) for c in HOSTILE_CASES], ids=[c[0] for c in HOSTILE_CASES])
+def test_hostile_values_are_located_errors(tmp_path: Path, text: str, expected: str) -> None:
+    """Values that crashed the checker with a traceback, or would have reached a page's front matter."""
+    assert problems(network(tmp_path, text)) == [expected]
+
+
+def test_notes_links_the_source_does_not_spell_out_never_hang(tmp_path: Path) -> None:
+    """Dropped addresses that are not written literally in the notes (a reference used three times, escapes)."""
+    network(tmp_path / "st", STATION + 'notes: "[a][r] [b][r] [c][r]\\n\\n[r]: ftp://x/\\n\\n[d](javascript:x\\\\(1\\\\)) [e](javascript:x\\\\(2\\\\))"\n')
+    run = subprocess.run([sys.executable, "-m", "yizhan.cli", "check", "--stations", "st"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count('warning: notes: link to "ftp://x/" removed') == 3
+    assert run.stdout.count('warning: notes: link to "javascript:x(') == 2
+
+
+def test_notes_links_read_as_browsers_read_them(tmp_path: Path) -> None:
+    """A line break inside an address or a control character before it: browsers drop both, so the check does too."""
+    notes = 'notes: "[guide](/\\n/evil.example/phish) [x](\\x01//evil.example/)\\n\\n![m](\\x01//evil.example/t.png)"\n'
+    network(tmp_path, STATION + notes)
+    net, found = check_stations(tmp_path, "st")
+    assert net is not None
+    assert [p.message.split(" removed")[0] for p in found] == [
+        'notes: link to "/\\x0a/evil.example/phish"', 'notes: link to "\\x01//evil.example/"', 'notes: image "\\x01//evil.example/t.png"']
+    assert net.stations["test-station"].notes_html == (
+        '<p><a rel="noopener noreferrer">guide</a> <a rel="noopener noreferrer">x</a></p>\n<p><img alt="m"></p>')

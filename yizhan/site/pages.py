@@ -20,7 +20,7 @@ from yizhan.stations.regions import unique_slugs
 from yizhan.stations.vocab import LEVELS
 
 from .links import json_ld, map_links
-from .markup import cell, h, md
+from .markup import cell, h, md, yaml_string
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -119,7 +119,7 @@ class Site:
     def city_page(self, city: str) -> str:
         """A city: its centre(s) and a table of districts with counts per level."""
         districts = self.cities[city]
-        out = ["---", f"title: {json.dumps(h(city), ensure_ascii=False)}", "search:", "  exclude: false", "---", "",
+        out = ["---", f"title: {yaml_string(h(city))}", "search:", "  exclude: false", "---", "",
                f"# {md(city)}", ""]  # fmt: skip
         centers = [s for v in districts.values() for s in v if s.level == "center"]
         for c in centers:
@@ -136,7 +136,7 @@ class Site:
     def district_page(self, city: str, district: str, stations: list[Station]) -> str:
         """A district's stations grouped by level."""
         title = f"{city}{district}"
-        out = ["---", f"title: {json.dumps(h(title), ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
+        out = ["---", f"title: {yaml_string(h(title))}", "search:", "  exclude: true", "---", "",
                f"# {md(title)}", "", f"[‹ {md(city)}](index.md)", ""]  # fmt: skip
         for level, label in LEVELS.items():
             group = [s for s in stations if s.level == level]
@@ -174,7 +174,7 @@ class Site:
     def city_hotlines_page(self, city: str, common: dict[str, Hotline]) -> str:
         """Every hotline of one city's stations, grouped by district, as printable tables."""
         title = f"{city}服务热线"
-        out = ["---", f"title: {json.dumps(h(title), ensure_ascii=False)}", "search:", "  exclude: true", "---", "",
+        out = ["---", f"title: {yaml_string(h(title))}", "search:", "  exclude: true", "---", "",
                f"# {md(title)}", "", "[‹ 服务热线](../hotlines.md)", ""]  # fmt: skip
         if common:
             shared = "、".join(f"{md(t.label)} <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(n)}</a>" for n, t in sorted(common.items()))

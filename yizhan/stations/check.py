@@ -15,6 +15,7 @@ from yizhan.errors import CheckFailed, Problem, YizhanError
 from . import geo
 from .hours import HoursError, parse_hours
 from .model import Contact, Hotline, Network, Region, Station
+from .notes import MAX_BRACKETS
 from .notes import MAX_CHARS as MAX_NOTES
 from .notes import render as render_notes
 from .phones import phone_problem, tel_uri
@@ -24,7 +25,8 @@ from .vocab import DATUMS, LEVELS, PARENT_LEVEL, SERVICES
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 64
 REGION_MAX = 30  # characters of a city, district or town name (the longest county names have 15)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# control characters (C0 but tab and line breaks, DEL, C1) and noncharacters: YAML front matter and HTML reject them
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 FIELDS = {
     "id": True, "name": True, "level": True, "parent": False, "operator": True, "region": True,
     "address": True, "location": True, "hours": False, "hotlines": False, "contacts": False,
@@ -119,7 +121,9 @@ class _Checker:
         value = value.strip()
         if required and not value:
             self.bad(key, f"expected {EXAMPLES.get(key[-1], 'text') if isinstance(key[-1], str) else 'text'}, found an empty string")
-        elif _CONTROL.search(value) or "\n" in value:
+        elif bad := _CONTROL.search(value):
+            self.bad(key, f"expected text without control characters, found U+{ord(bad.group()):04X} at character {bad.start() + 1}")
+        elif "\n" in value:
             self.bad(key, f"expected one line of text, found {q(value)}")
         elif len(value) > limit:
             self.bad(key, f"expected at most {limit} characters, found {len(value)}")
@@ -191,7 +195,14 @@ class _Checker:
         if len(value) > MAX_NOTES:
             self.bad(key, f"expected at most {MAX_NOTES:,} characters, found {len(value):,}")
             return "", ""
-        rendered = render_notes(value)
+        if value.count("[") > MAX_BRACKETS:
+            self.bad(key, f"expected at most {MAX_BRACKETS} [ (links and images), found {value.count('['):,}")
+            return "", ""
+        try:
+            rendered = render_notes(value)
+        except RecursionError:
+            self.bad(key, "expected Markdown with lists or quotes nested a few levels deep, found them nested too deeply")
+            return "", ""
         for d in rendered.dropped:
             line, col = self.src.inside(key, d.offset)
             self.warnings.append(Problem(self.src.path, line, col, f"notes: {d.message}", warning=True))
@@ -237,7 +248,7 @@ class _Checker:
             elif axis in value:
                 nums[axis] = float(v)
         datum = value.get("datum", "wgs84")
-        if datum not in DATUMS:
+        if not isinstance(datum, str) or datum not in DATUMS:
             self.bad(("location", "datum"), f"expected one of {', '.join(DATUMS)}, found {found(datum)}{did_you_mean(str(datum), list(DATUMS))}")
         if len(nums) < 2:
             return None, None

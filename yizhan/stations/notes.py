@@ -21,23 +21,32 @@ TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li"
         "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 SCHEMES = {"http", "https", "tel", "mailto"}
-MAX_CHARS = 20_000
+MAX_CHARS = 5_000  # a few paragraphs; Markdown's worst cases stay well under a second
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 _ATTR_LIST = re.compile(r"\{(?::[^{}\n]*|[#.][\w-][^{}\n]*|[^{}\n=]*=[^{}\n]*)\}")  # what attr_list would have read
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+MAX_BRACKETS = 300  # "[" in one station's notes: Markdown's link parsing slows down with the square of unclosed ones
 _local = threading.local()
+
+
+def as_browser_reads(url: str) -> str:
+    """A URL as browsers parse it: tabs and line breaks dropped anywhere, control characters and spaces at the ends."""
+    return _TAB_NEWLINE.sub("", url).strip("".join(map(chr, range(0x21))))
 
 
 def _relative(url: str) -> str | None:
     """A relative URL stays only when it points into this site (not //host or \\host, which browsers send elsewhere)."""
+    url = as_browser_reads(url)
     if url.startswith(("//", "/\\")) or "\\" in url:
         return None
     return url
 
 
 def _attribute(tag: str, attr: str, value: str) -> str | None:
-    """Images come only from this site: an absolute src (any scheme) is dropped."""
-    if tag == "img" and attr == "src" and re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", value):
+    """Images come only from this site: an absolute src (any scheme, or //host) is dropped."""
+    if tag == "img" and attr == "src" and (_relative(value) is None or _SCHEME.match(as_browser_reads(value))):
         return None
     return value
 
@@ -99,7 +108,7 @@ def _shift(match: re.Match[str]) -> str:
 def _find(text: str, needle: str, used: set[int]) -> int:
     """Where `needle` first is in `text` at an offset not yet `used`, else 0 (the start of the notes)."""
     at = text.find(needle) if needle else -1
-    while at in used:
+    while at >= 0 and at in used:
         at = text.find(needle, at + 1)
     used.add(at)
     return max(at, 0)
@@ -109,7 +118,11 @@ def render(text: str) -> Notes:
     """Safe HTML of staff-written Markdown notes, and what was dropped from it."""
     md = _markdown()
     md.reset()
-    raw = md.convert(text.replace("&", "&amp;").replace("<", "&lt;"))  # raw HTML is shown, never parsed
+    try:
+        raw = md.convert(text.replace("&", "&amp;").replace("<", "&lt;"))  # raw HTML is shown, never parsed
+    except RecursionError:
+        _local.md = None  # a converter interrupted half-way is not reused
+        raise
     clean = _HEADING.sub(_shift, _CLEANER.clean(raw))
     dropped: list[Dropped] = []
     before, after = _refs(raw), _refs(clean)

@@ -84,10 +84,12 @@ _SCALARS = _Constructor()
 MAX_BYTES = 64 * 1024  # a station file is about 1 KB; anything this large is not one
 MAX_DEPTH = 16  # a station needs 3 levels (hotlines → item → number)
 MAX_VALUES = 10_000  # values after expanding aliases (a station has a few dozen): stops alias bombs
+MAX_DIGITS = 40  # characters of a number (a phone number written without quotes has 12)
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _Limit(Exception):
-    """A station file over one of the limits, located at the event that crossed it."""
+    """A station file over one of the limits (or a value YAML cannot make), located at the event that crossed it."""
 
     def __init__(self, event: yaml.Event, message: str) -> None:
         super().__init__(message)
@@ -168,8 +170,13 @@ class _Builder:
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR:
             return event.value
+        if tag in _NUMBERS and len(event.value) > MAX_DIGITS:  # int("0x" + 20,000 f) is a number no check can print
+            raise _Limit(event, f"YAML error: expected a number of at most {MAX_DIGITS} characters, found {len(event.value):,}")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return _SCALARS.yaml_constructors.get(tag, _Constructor.construct_undefined)(_SCALARS, node)
+        try:
+            return _SCALARS.yaml_constructors.get(tag, _Constructor.construct_undefined)(_SCALARS, node)
+        except (KeyError, IndexError, AttributeError, ValueError, TypeError, OverflowError):  # e.g. !!bool maybe, !!int ""
+            raise _Limit(event, f"YAML error: {event.value!r} cannot be read as {tag.rsplit(':', 1)[-1]}") from None
 
     def sequence(self, key: Key | None, depth: int) -> list[Any]:
         out: list[Any] = []
