@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,8 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     changes = write_tree(out / "docs", tree.files)
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out))
     try:
-        ENGINES[engine](settings, out / "docs", tmp)
-        finish_site(tmp, tree.html_pages(settings.use_directory_urls))
+        styles = ENGINES[engine](settings, out / "docs", tmp)
+        finish_site(tmp, tree.html_pages(settings.use_directory_urls), engine_styles=styles)
         if extra is not None:
             extra.finish(tmp)
         else:
@@ -73,19 +74,22 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     return BuildResult(site, len(network), time.perf_counter() - start, network.warnings, changes)
 
 
-def _mkdocs(settings: Settings, tree: Path, site: Path) -> None:
+def _mkdocs(settings: Settings, tree: Path, site: Path) -> tuple[str, ...]:
     from .mkdocs_plugin import build_with_mkdocs
 
     build_with_mkdocs(settings, tree, site)
+    return ()
 
 
-def _zensical(settings: Settings, tree: Path, site: Path) -> None:
-    from .zensical import build_with_zensical
+def _zensical(settings: Settings, tree: Path, site: Path) -> tuple[str, ...]:
+    from .zensical import STYLES, build_with_zensical
 
     build_with_zensical(settings, tree, site)
+    return STYLES
 
 
-ENGINES = {"mkdocs": _mkdocs, "zensical": _zensical}
+# an engine builds the tree into the folder and names the inline styles its own scripts insert
+ENGINES: dict[str, Callable[[Settings, Path, Path], tuple[str, ...]]] = {"mkdocs": _mkdocs, "zensical": _zensical}
 
 
 def quiet_mkdocs() -> None:

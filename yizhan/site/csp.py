@@ -43,17 +43,18 @@ def inline_scripts(html: str) -> list[str]:
     return out
 
 
-def policy(html: str, untrusted: str = "") -> str:
-    """The policy for a page: hashes of its inline scripts and <style> elements, less those inside `untrusted`."""
+def policy(html: str, untrusted: str = "", engine_styles: tuple[str, ...] = ()) -> str:
+    """The policy for a page: hashes of its inline scripts and <style> elements, less those inside `untrusted`, and
+    `engine_styles`, the hash sources of the styles that the engine's own scripts insert."""
     scripts = Counter(inline_scripts(html)) - Counter(inline_scripts(untrusted))
     styles = Counter(_STYLE.findall(html)) - Counter(_STYLE.findall(untrusted))
-    style_sources = [sha256(s) for s in sorted(styles)] + ["'unsafe-hashes'", *(sha256(a) for a in ALIGNMENTS)]
+    style_sources = [sha256(s) for s in sorted(styles)] + list(engine_styles) + ["'unsafe-hashes'", *(sha256(a) for a in ALIGNMENTS)]
     return POLICY.format(scripts="".join(" " + sha256(s) for s in sorted(scripts)), styles="".join(" " + s for s in style_sources))
 
 
-def add_policy(html: str, untrusted: str = "") -> str:
+def add_policy(html: str, untrusted: str = "", engine_styles: tuple[str, ...] = ()) -> str:
     """`html` with its policy as the first element of <head> after the charset (a <meta> applies to what follows it)."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, untrusted)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, untrusted, engine_styles)}">'
     m = _HEAD.search(html)
     if m is None:
         return html

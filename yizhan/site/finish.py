@@ -20,12 +20,13 @@ def content_of(html: str) -> str:
     return m.group() if m else ""
 
 
-def finish_site(site: Path, data_pages: set[str], policy: bool = True) -> None:
-    """Add the policy to every page (no hash for inline code in the content of `data_pages`), the worker and the marker."""
+def finish_site(site: Path, data_pages: set[str], policy: bool = True, engine_styles: tuple[str, ...] = ()) -> None:
+    """Add the policy to every page (no hash for inline code in the content of `data_pages`; `engine_styles`: the
+    inline styles the engine's scripts insert), the worker and the marker."""
     if policy:
         for path in site.rglob("*.html"):
             html = path.read_text(encoding="utf-8")
             untrusted = content_of(html) if path.relative_to(site).as_posix() in data_pages else ""
-            path.write_text(add_policy(html, untrusted), encoding="utf-8")
+            path.write_text(add_policy(html, untrusted, engine_styles), encoding="utf-8")
     write_service_worker(site)
     (site / MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")

@@ -17,6 +17,8 @@ from yizhan.errors import YizhanError
 from .generate import CSS, JS, THEME_DIR
 
 CONFIG = "zensical.yml"  # written next to the tree: Zensical wants docs_dir and site_dir inside the config's folder
+# The stylesheet Zensical 0.0.73's bundle inserts as an inline <style> (its search dialog and more): allowed by hash
+STYLES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
 
 
 def engine_config(settings: Settings, tree: Path, site: Path) -> dict[str, object]:
