@@ -106,8 +106,8 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch: pytes
 
     root, cache = stations(tmp_path), tmp_path / "out" / ".cache" / "stations.pickle"
     parsed: list[str] = []
-    real = netcache._check_one
-    monkeypatch.setattr(netcache, "_check_one", lambda path, shown, stat: parsed.append(path.name) or real(path, shown, stat))
+    real = netcache.check_file
+    monkeypatch.setattr(netcache, "check_file", lambda path, shown: parsed.append(path.name) or real(path, shown))
     cached_network(root, "stations", cache, racy_ns=0)
     assert len(parsed) == 77
     parsed.clear()

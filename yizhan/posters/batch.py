@@ -171,26 +171,40 @@ def _group_key(keys: list[str]) -> str:
     return hashlib.sha256("\n".join([LAYOUT_VERSION, *keys]).encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The posters of one run: every station (then also every city's PDF and all.pdf), or some, with one city's PDF."""
+
+    ids: tuple[str, ...]  # in the network's order
+    city: str | None = None
+    full: bool = True
+
+
+def select(network: Network, selected: list[str] | None = None, city: str | None = None) -> Selection:
+    """The stations named, plus every station of `city`; every station when neither is given."""
+    full = not selected and not city
+    chosen = set(selected or [])
+    if city:
+        chosen.update(s.id for d in network.by_city()[city].values() for s in d)
+    return Selection(tuple(sid for sid in network.stations if full or sid in chosen), city, full)
+
+
 def make_posters(
     network: Network,
     contents: dict[str, PosterContent],
     font: PosterFont,
     out: Path,
-    selected: list[str] | None = None,
-    city: str | None = None,
+    selection: Selection | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PosterResult:
-    """Posters for the selected stations (all when neither `selected` nor `city` is given), cached by content."""
+    """The posters of `selection` (default: every station), each drawn only when its content is not cached."""
     start = time.perf_counter()
     font.register()
     store = PosterStore(out, font)
     cities = network.by_city()
-    full = not selected and not city
-    chosen = set(selected or [])
-    if city:
-        chosen.update(s.id for d in cities[city].values() for s in d)
-    ids = [sid for sid in network.stations if full or sid in chosen]
+    selection = selection or select(network)
+    ids, city, full = list(selection.ids), selection.city, selection.full
     keys = {sid: contents[sid].key(font.fingerprint) for sid in ids}
     store.table.extend([ASCII, STATIC_TEXT, *(text for sid in ids for text in contents[sid].strings())])
     todo = [(contents[sid], keys[sid]) for sid in ids if not store.cached(keys[sid])]

@@ -14,7 +14,7 @@ from yizhan.errors import YizhanError
 from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
 
-from .batch import PosterResult, check_out, make_posters, missing_glyphs
+from .batch import PosterResult, Selection, check_out, make_posters, missing_glyphs, select
 from .fonts import PosterFont, find_font
 from .index import PosterIndex, link_into_site, load_index, planned_index
 from .layout import PosterContent
@@ -34,8 +34,7 @@ class PosterJob:
     network: Network
     contents: dict[str, PosterContent]
     font: PosterFont
-    selected: list[str] | None
-    city: str | None
+    selection: Selection
 
 
 def prepare(project: Path, network: Network, shown: str, selected: list[str] | None = None, city: str | None = None,
@@ -53,10 +52,8 @@ def prepare(project: Path, network: Network, shown: str, selected: list[str] | N
     contents = poster_contents(network, settings)
     font = find_font(settings.poster_font, project)
     say(f"Poster font: {font.name} ({font.path})")
-    chosen = set(selected or [])
-    if city:
-        chosen.update(s.id for d in cities[city].values() for s in d)
-    wanted = [p for sid, p in contents.items() if not chosen or sid in chosen]
+    selection = select(network, selected, city)
+    wanted = [contents[sid] for sid in selection.ids]
     problems = missing_glyphs(wanted, font, {sid: s.path for sid, s in network.stations.items()})
     if problems:
         n = len(problems)
@@ -64,7 +61,7 @@ def prepare(project: Path, network: Network, shown: str, selected: list[str] | N
             "\n".join(problems) + f"\n{n} character{'s' if n != 1 else ''} missing from the poster font: no posters were made. "
             "Set poster_font under the yizhan plugin in mkdocs.yml to a TrueType font that has them."
         )
-    return PosterJob(network, contents, font, selected, city)
+    return PosterJob(network, contents, font, selection)
 
 
 def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[], None]]:
@@ -83,7 +80,7 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path | None, sel
     out = out or (project / settings.posters).resolve()
     network, save_cache = _network(stations, shown, out)
     job = prepare(project, network, shown, selected, city, say, settings)
-    result = make_posters(job.network, job.contents, job.font, out, job.selected, job.city, jobs, progress)
+    result = make_posters(job.network, job.contents, job.font, out, job.selection, jobs, progress)
     save_cache()  # also after the first run, so the next one re-reads only the station files that changed
     return result
 

@@ -1,15 +1,14 @@
 """A cache of checked station files, so reports over 10,000 stations re-parse only the YAML files that changed.
 
-Each file's Station is kept under the file's relative path, its size, mtime, ctime, inode and device, and the
-digest of yizhan's own code; a file whose entry does not match in every one of these is parsed and checked
-again. Files changed in the last two seconds are never cached (file times are coarse), so an edit can never
-hide behind an unchanged time stamp. Any problem in any file, and the checks across files (duplicate ids,
-parents), fall back to `load_network`, so errors read exactly as from `yizhan check`.
+Each file's check (its Station, problems and warnings: check_file) is kept under the file's relative path, the path
+shown, its size, mtime, ctime, inode and device, and the digest of yizhan's own code; a file whose entry does not
+match in every one of these is parsed and checked again. Files changed in the last two seconds are never cached
+(file times are coarse), so an edit can never hide behind an unchanged time stamp. The checks across files
+(duplicate ids, parents) run every time, through the same `assemble` as `yizhan check`, so errors read the same.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -18,15 +17,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from yizhan.errors import Problem
+from yizhan.errors import CheckFailed
 
-from .check import _check_parents, _Checker, load_network
-from .model import Network, Station
-from .source import Source, read_source
+from .check import assemble, load_network
+from .fields import FileCheck, check_file
+from .model import Network
 
-FORMAT = 1
+FORMAT = 2  # entries hold each file's FileCheck
 RACY_NS = 2_000_000_000  # a file changed this recently is parsed every time
-Entry = tuple[tuple[int, ...], str, str, str, "str | None", Station]  # stat key, shown path, id, level, parent, station
+Entry = tuple[tuple[int, ...], str, FileCheck]  # stat key, shown path, the file's check
 
 
 def code_key() -> str:
@@ -91,8 +90,7 @@ def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = R
     key = code_key()
     entries = _read(cache, key)
     keep: dict[str, Entry] = {}
-    stations: dict[str, Station] = {}
-    meta: dict[str, tuple[str, str | None, Source]] = {}
+    checked: list[FileCheck] = []
     changed = False
     shown_prefix, root_prefix = os.path.join(shown_root, ""), os.path.join(root, "")
     for rel in _relative_files(root):
@@ -100,28 +98,20 @@ def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = R
         try:
             stat = _stat_key(os.stat(root_prefix + rel))
         except OSError:
-            return load_network(root, shown_root), _nothing
+            return load_network(root, shown_root), _nothing  # gone meanwhile: the full check says so
         entry = entries.get(rel)
-        if entry is None or entry[0] != stat:
+        if entry is None or entry[0] != stat or entry[1] != shown:
             changed = True
-            entry = _check_one(root / rel, shown, stat)
-            if entry is None:
-                return load_network(root, shown_root), _nothing  # the full check reports every problem at once
-        elif entry[1] != shown:  # the same folder named another way: only the path shown changes
-            changed = True
-            key_, _, ident, level, parent, station = entry
-            entry = (key_, shown, ident, level, parent, dataclasses.replace(station, path=shown))
-        _, _, ident, level, parent, station = entry
-        if ident in stations:
-            return load_network(root, shown_root), _nothing  # duplicate id
-        stations[ident], meta[ident] = station, (level, parent, Source(shown))
+            entry = (stat, shown, check_file(root / rel, shown))
+        checked.append(entry[2])
         if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
             keep[rel] = entry
-    if not stations or _check_parents(meta):
-        return load_network(root, shown_root), _nothing
+    network, problems = assemble(checked, root)  # what spans files is checked every time, as check_stations does
+    if network is None:
+        raise CheckFailed(problems)
     if changed or keep.keys() != entries.keys():
-        return Network(stations), lambda: _write(cache, key, keep)
-    return Network(stations), _nothing
+        return network, lambda: _write(cache, key, keep)
+    return network, _nothing
 
 
 def _relative_files(root: Path) -> list[str]:
@@ -133,17 +123,3 @@ def _relative_files(root: Path) -> list[str]:
         rel = dirpath[len(top) + 1 :]
         out.extend(os.path.join(rel, f) if rel else f for f in sorted(filenames) if f.endswith((".yml", ".yaml")))
     return out
-
-
-def _check_one(path: Path, shown: str, stat: tuple[int, ...]) -> Entry | None:
-    """Parse and check one station file; None when it has any problem."""
-    problems: list[Problem] = []
-    src = read_source(path, shown, problems)
-    if src is None or problems:
-        return None
-    checker = _Checker(src)
-    station = checker.station()
-    ident, level, parent = checker.meta
-    if station is None or checker.out or not ident:
-        return None
-    return (stat, shown, ident, level, parent, station)

@@ -1,0 +1,329 @@
+"""Check one station file on its own: every field, every problem located (yizhan.stations.check checks a folder)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yizhan.errors import Problem
+
+from . import geo
+from .hours import HoursError, parse_hours
+from .model import Contact, Hotline, Region, Station
+from .notes import MAX_BRACKETS
+from .notes import MAX_CHARS as MAX_NOTES
+from .notes import render as render_notes
+from .phones import phone_problem, tel_uri
+from .source import Key, Source, read_source
+from .vocab import DATUMS, LEVELS, PARENT_LEVEL, SERVICES
+
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_MAX = 64
+REGION_MAX = 30  # characters of a city, district or town name (the longest county names have 15)
+# control characters (C0 but tab and line breaks, DEL, C1) and noncharacters: YAML front matter and HTML reject them
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+FIELDS = {
+    "id": True, "name": True, "level": True, "parent": False, "operator": True, "region": True,
+    "address": True, "location": True, "hours": False, "hotlines": False, "contacts": False,
+    "services": False, "kiosk": False, "notes": False, "updated": False,
+}  # fmt: skip
+SUBFIELDS = {
+    "region": {"city": True, "district": False, "town": False},
+    "location": {"lat": True, "lon": True, "datum": False},
+    "hotlines": {"number": True, "label": False},
+    "contacts": {"name": True, "role": False, "phone": False},
+}
+EXAMPLES = {
+    "id": "a slug like wuxi-liangxi-chongansi", "name": "the station's name", "level": "center, station, window or point",
+    "operator": "the organisation that runs it", "region": "{city: 无锡市, district: 梁溪区, town: 崇安寺街道}",
+    "address": "a street address", "location": "{lat: 31.5789, lon: 120.3009}", "city": "a city such as 无锡市",
+    "lat": "degrees north", "lon": "degrees east", "number": "a phone number in quotes", "name.contact": "a name",
+    "parent": "the id of the station one level up",
+}  # fmt: skip
+
+
+def q(value: Any) -> str:
+    """Quote a value for a message the way it would be written in YAML."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def found(value: Any) -> str:
+    """Describe what YAML produced, for 'found …' in messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return "an empty string" if value == "" else q(value)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """' (did you mean "x"?)' for a close match, else ''."""
+    near = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f" (did you mean {q(near[0])}?)" if near else ""
+
+
+def _fields(src: Source, key: Key, value: Any, spec: dict[str, bool], what: str, out: list[Problem]) -> bool:
+    """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
+    label = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in key).replace(".[", "[") or what
+    if not isinstance(value, dict):
+        out.append(src.problem(key, f"{label}: expected a mapping of {', '.join(spec)}, found {found(value)}"))
+        return False
+    for name in value:
+        if name not in spec:
+            hint = did_you_mean(name, list(spec)) or f" (expected one of {', '.join(spec)})"
+            out.append(src.problem(key + (name,), f"unknown field {q(name)}{hint}", on_key=True))
+    for name, required in spec.items():
+        if required and name not in value:
+            where = f"{label}." if key else ""
+            example = EXAMPLES.get(name, name)
+            out.append(src.problem(key, f"missing field {q(where + name)}: expected {example}"))
+    return True
+
+
+class _Checker:
+    """Checks one parsed station file and turns it into a Station."""
+
+    def __init__(self, src: Source) -> None:
+        self.src, self.out = src, []
+        self.warnings: list[Problem] = []
+        self.meta: tuple[str | None, str, str | None] = (None, "", None)
+
+    def bad(self, key: Key, message: str, offset: int = 0) -> None:
+        self.out.append(self.src.problem(key, f"{_label(key)}: {message}", offset=offset))
+
+    def text(self, key: Key, value: Any, required: bool = True, limit: int = 200) -> str:
+        """A non-empty single-line string (or '' when absent and optional)."""
+        if value is None and not required:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and key[-1] in ("number", "phone"):
+            raw = self.src.raw.get(key, str(value))
+            lost = " (losing its leading 0)" if raw.startswith("0") else ""
+            self.bad(key, f"expected a phone number in quotes, found {raw} which YAML read as the integer {value}{lost}: write {q(raw)}")
+            return ""
+        if not isinstance(value, str):
+            self.bad(key, f"expected text, found {found(value)}")
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.bad(key, f"expected {EXAMPLES.get(key[-1], 'text') if isinstance(key[-1], str) else 'text'}, found an empty string")
+        elif bad := _CONTROL.search(value):
+            self.bad(key, f"expected text without control characters, found U+{ord(bad.group()):04X} at character {bad.start() + 1}")
+        elif "\n" in value:
+            self.bad(key, f"expected one line of text, found {q(value)}")
+        elif len(value) > limit:
+            self.bad(key, f"expected at most {limit} characters, found {len(value)}")
+        return value
+
+    def choice(self, key: Key, value: Any, choices: list[str], what: str) -> str:
+        if value in choices:
+            return str(value)
+        self.bad(key, f"expected {what}, found {found(value)}{did_you_mean(str(value), choices)}")
+        return ""
+
+    def phone(self, key: Key, value: Any) -> tuple[str, str]:
+        number = self.text(key, value)
+        if number:
+            problem = phone_problem(number)
+            if problem:
+                self.bad(key, problem)
+                return number, ""
+            return number, tel_uri(number)
+        return number, ""
+
+    def station(self) -> Station | None:
+        src, d = self.src, self.src.data
+        if not _fields(src, (), d, FIELDS, "station", self.out):
+            return None
+        ident = d.get("id")
+        if "id" in d:
+            if not isinstance(ident, str) or not ID_RE.fullmatch(ident) or len(ident) > ID_MAX:
+                self.bad(("id",), f"expected lowercase letters, digits and single hyphens, at most {ID_MAX} characters (like wuxi-liangxi-chongansi), found {found(ident)}")
+                ident = None
+        level = self.choice(("level",), d.get("level"), list(LEVELS), "one of " + ", ".join(LEVELS)) if "level" in d else ""
+        parent = d.get("parent")
+        if "parent" in d and parent is not None and not isinstance(parent, str):
+            self.bad(("parent",), f"expected {EXAMPLES['parent']}, found {found(parent)}")
+            parent = None
+        if level == "center" and parent:
+            self.bad(("parent",), f"a center (市级中心) has no parent, found {q(parent)}")
+            parent = None
+        elif level and level != "center" and not parent:
+            want = PARENT_LEVEL[level]
+            self.out.append(src.problem((), f"missing field \"parent\": a {level} ({LEVELS[level]}) needs the id of its {want} ({LEVELS[want]})"))
+        name = self.text(("name",), d.get("name"), required="name" in d)
+        operator = self.text(("operator",), d.get("operator"), required="operator" in d)
+        address = self.text(("address",), d.get("address"), required="address" in d)
+        region = self.region(d.get("region"), level) if "region" in d else None
+        lat, lon = self.location(d.get("location")) if "location" in d else (None, None)
+        hours = self.hours(d.get("hours")) if d.get("hours") is not None or "hours" in d else None
+        hotlines = [self.hotline(k, h) for k, h in self.items("hotlines", d)]
+        contacts = [self.contact(k, c) for k, c in self.items("contacts", d)]
+        services = self.services(d.get("services"))
+        kiosk = d.get("kiosk", False)
+        if not isinstance(kiosk, bool):
+            self.bad(("kiosk",), f"expected true or false, found {found(kiosk)}")
+        notes, notes_html = self.notes(d.get("notes") or "")
+        updated = self.updated(d.get("updated"))
+        self.meta = (ident, level, parent)
+        if self.out:
+            return None
+        assert ident and level and region and lat is not None and lon is not None
+        return Station(ident, name, level, parent, operator, region, address, lat, lon, hours, hotlines, contacts,
+                       services, bool(kiosk), notes, updated, src.path, notes_html=notes_html)  # fmt: skip
+
+    def notes(self, value: Any) -> tuple[str, str]:
+        """The notes and their sanitised HTML; what the sanitizer drops becomes a located warning."""
+        key = ("notes",)
+        if not isinstance(value, str):
+            self.bad(key, f"expected Markdown text, found {found(value)}")
+            return "", ""
+        if len(value) > MAX_NOTES:
+            self.bad(key, f"expected at most {MAX_NOTES:,} characters, found {len(value):,}")
+            return "", ""
+        if value.count("[") > MAX_BRACKETS:
+            self.bad(key, f"expected at most {MAX_BRACKETS} [ (links and images), found {value.count('['):,}")
+            return "", ""
+        try:
+            rendered = render_notes(value)
+        except RecursionError:
+            self.bad(key, "expected Markdown with lists or quotes nested a few levels deep, found them nested too deeply")
+            return "", ""
+        for d in rendered.dropped:
+            line, col = self.src.inside(key, d.offset)
+            self.warnings.append(Problem(self.src.path, line, col, f"notes: {d.message}", warning=True))
+        return value, rendered.html
+
+    def hotline(self, key: Key, value: dict[str, Any]) -> Hotline:
+        number, tel = self.phone(key + ("number",), value["number"]) if "number" in value else ("", "")
+        return Hotline(number, self.text(key + ("label",), value.get("label"), False) or "电话", tel)
+
+    def contact(self, key: Key, value: dict[str, Any]) -> Contact:
+        name = self.text(key + ("name",), value["name"]) if "name" in value else ""
+        role = self.text(key + ("role",), value.get("role"), False)
+        phone, tel = self.phone(key + ("phone",), value.get("phone")) if value.get("phone") is not None else ("", "")
+        return Contact(name, role, phone, tel)
+
+    def items(self, name: str, d: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
+        value = d.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad((name,), f"expected a list, found {found(value)}")
+            return []
+        return [((name, i), v) for i, v in enumerate(value) if _fields(self.src, (name, i), v, SUBFIELDS[name], name, self.out)]
+
+    def region(self, value: Any, level: str) -> Region | None:
+        if not _fields(self.src, ("region",), value, SUBFIELDS["region"], "region", self.out):
+            return None
+        city = self.text(("region", "city"), value.get("city"), "city" in value, limit=REGION_MAX)
+        district = self.text(("region", "district"), value.get("district"), "district" in value, limit=REGION_MAX)
+        town = self.text(("region", "town"), value.get("town"), False, limit=REGION_MAX)
+        if not district and level and level != "center" and "district" not in value:
+            self.out.append(self.src.problem(("region",), "missing field \"region.district\": expected the district or county, like 梁溪区"))
+        return Region(city, district, town)
+
+    def location(self, value: Any) -> tuple[float | None, float | None]:
+        if not _fields(self.src, ("location",), value, SUBFIELDS["location"], "location", self.out):
+            return None, None
+        nums: dict[str, float] = {}
+        for axis in ("lat", "lon"):
+            v = value.get(axis)
+            if axis in value and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                self.bad(("location", axis), f"expected a number ({EXAMPLES[axis]}), found {found(v)}")
+            elif axis in value:
+                nums[axis] = float(v)
+        datum = value.get("datum", "wgs84")
+        if not isinstance(datum, str) or datum not in DATUMS:
+            self.bad(("location", "datum"), f"expected one of {', '.join(DATUMS)}, found {found(datum)}{did_you_mean(str(datum), list(DATUMS))}")
+        if len(nums) < 2:
+            return None, None
+        lat, lon = nums["lat"], nums["lon"]
+        if not geo.in_china(lat, lon):
+            if geo.in_china(lon, lat):
+                self.bad(("location",), f"lat and lon look swapped: expected lat (north, {geo.LAT_RANGE[0]}–{geo.LAT_RANGE[1]}) and lon (east, {geo.LON_RANGE[0]}–{geo.LON_RANGE[1]}), found lat {lat}, lon {lon}")
+            else:
+                for axis, rng in (("lat", geo.LAT_RANGE), ("lon", geo.LON_RANGE)):
+                    if not rng[0] <= nums[axis] <= rng[1]:
+                        self.bad(("location", axis), f"expected a {'latitude' if axis == 'lat' else 'longitude'} inside China ({rng[0]}–{rng[1]}), found {nums[axis]}")
+            return None, None
+        if datum == "gcj02":
+            lat, lon = geo.gcj02_to_wgs84(lat, lon)
+        return round(lat, 6), round(lon, 6)
+
+    def hours(self, value: Any) -> Any:
+        key = ("hours",)
+        if not isinstance(value, str):
+            hint = " (YAML reads unquoted off/no as false: write \"off\" in quotes)" if isinstance(value, bool) else ""
+            self.bad(key, f"expected opening hours like \"Mo-Fr 08:30-17:30; PH off\", found {found(value)}{hint}")
+            return None
+        try:
+            return parse_hours(value)
+        except HoursError as err:
+            shift = 1 if self.src.style.get(key) in ("'", '"') else 0
+            self.bad(key, str(err), offset=err.offset + shift)
+            return None
+
+    def services(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(("services",), f"expected a list of services, found {found(value)}")
+            return []
+        for i, s in enumerate(value):
+            if s not in SERVICES:
+                self.bad(("services", i), f"expected a service from the project list ({'、'.join(SERVICES)}), found {found(s)}{did_you_mean(str(s), SERVICES)}")
+        return [s for s in value if s in SERVICES]
+
+    def updated(self, value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value if not isinstance(value, dt.datetime) else value.date()
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.bad(("updated",), f"expected a date like 2026-11-01, found {found(value)}")
+            return None
+
+
+def _label(key: Key) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
+
+
+@dataclass
+class FileCheck:
+    """One station file checked on its own: its Station (None when it has errors), problems, warnings, and what the
+    checks across files need (its id, level and parent, and where they are written)."""
+
+    station: Station | None
+    problems: list[Problem]
+    warnings: list[Problem]
+    ident: str | None = None
+    level: str = ""
+    parent: str | None = None
+    src: Source | None = None  # only the positions of id and parent
+
+
+def check_file(path: Path, shown: str) -> FileCheck:
+    """Read and check one station file (shown to users as `shown`)."""
+    problems: list[Problem] = []
+    src = read_source(path, shown, problems)
+    if src is None:
+        return FileCheck(None, problems, [])
+    checker = _Checker(src)
+    station = checker.station()
+    ident, level, parent = checker.meta
+    return FileCheck(station, problems + checker.out, checker.warnings, ident, level, parent, src.slim(("id",), ("parent",)))
