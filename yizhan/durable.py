@@ -1,9 +1,11 @@
-"""Durable file writes shared by every part of yizhan: fsynced appends, atomic replaces, folders yizhan owns."""
+"""File writes shared by every part of yizhan: fsynced appends and atomic replaces for data, atomic replaces for
+regenerable files, and the folders yizhan owns."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -36,6 +38,23 @@ def atomic_write(path: Path) -> Iterator[BinaryIO]:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path to write, renamed over `path` when the with-block ends well and removed when it fails.
+
+    For files that can always be made again (generated pages, posters, caches): not fsynced, and named for the
+    process and thread, so that parallel writers of one path never share a temporary file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def replace_file(path: Path, data: bytes) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yizhan.durable import owned
+from yizhan.durable import owned, replacing
 from yizhan.errors import YizhanError
 from yizhan.stations.model import Network
 from yizhan.stations.regions import unique_slugs
@@ -89,16 +89,6 @@ class PosterStore:
         return os.path.exists(f"{base}.pdf") and os.path.exists(f"{base}-{self.table.id}.page")
 
 
-def _replace(tmp: Path, final: Path) -> None:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, final)
-
-
-def _tmp(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
 def _canvas(path: Path, title: str):  # type: ignore[no-untyped-def]
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
@@ -119,14 +109,12 @@ def render(p: PosterContent, key: str, cache: Path, index: dict[str, int], table
     """Lay out one poster; cache its one-page PDF (drawn by reportlab) and its page stream for combined PDFs."""
     ops = layout(p, cache / "qr")
     base = cache / "pages" / key[:2]
-    pdf = base / f"{key}.pdf"
-    tmp = _tmp(pdf)
-    c = _canvas(tmp, p.name)
-    draw(c, ops)
-    c.save()
-    stream, used = page_stream(ops, index)
-    write_page(base / f"{key}-{table_id}.page", stream, used)
-    _replace(tmp, pdf)
+    with replacing(base / f"{key}.pdf") as tmp:  # the PDF last: its presence says the poster is cached
+        c = _canvas(tmp, p.name)
+        draw(c, ops)
+        c.save()
+        stream, used = page_stream(ops, index)
+        write_page(base / f"{key}-{table_id}.page", stream, used)
 
 
 def _render_chunk(args: tuple[list[tuple[PosterContent, str]], str]) -> int:
@@ -151,14 +139,13 @@ def link(src: Path, dst: Path) -> None:
     """Make dst the same file as src (a hard link; a copy where links are not possible), atomically."""
     if dst.exists() and os.path.samefile(src, dst):
         return
-    tmp = _tmp(dst)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        import shutil
+    with replacing(dst) as tmp:
+        try:
+            os.link(src, tmp)
+        except OSError:
+            import shutil
 
-        shutil.copyfile(src, tmp)
-    _replace(tmp, dst)
+            shutil.copyfile(src, tmp)
 
 
 def city_files(network: Network) -> dict[str, str]:
@@ -281,9 +268,8 @@ def _write_manifest(store: PosterStore, network: Network, ids: list[str], keys: 
         _prune_cache(store, {v["key"] for v in stations.values()})
     data = {"format": 1, "font": {"name": store.font.name, "path": str(store.font.path)},
             "stations": stations, "cities": cities, "all": entry_all}  # fmt: skip
-    tmp = _tmp(store.manifest_path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    _replace(tmp, store.manifest_path)
+    with replacing(store.manifest_path) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _prune_cache(store: PosterStore, keep: set[str]) -> None:

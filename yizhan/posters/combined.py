@@ -8,12 +8,13 @@ TrueType subset per 256-character block holding only the glyphs its pages use (c
 from __future__ import annotations
 
 import json
-import os
 import uuid
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from yizhan.durable import replacing
 
 from .layout import H, W
 
@@ -46,10 +47,8 @@ class CharTable:
             self.index[ch] = len(self.chars)
             self.chars += ch
         if new or self._dirty:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"id": self.id, "font": self.font, "chars": self.chars}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
+            with replacing(self.path) as tmp:
+                tmp.write_text(json.dumps({"id": self.id, "font": self.font, "chars": self.chars}, ensure_ascii=False), encoding="utf-8")
             self._dirty = False
 
 
@@ -89,9 +88,8 @@ def page_stream(ops: list[list[Any]], index: dict[str, int]) -> tuple[bytes, set
 
 def write_page(path: Path, stream: bytes, used: set[int]) -> None:
     """Cache one page: a header line with the indices used, then the Flate-compressed stream."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(",".join(map(str, sorted(used))).encode("ascii") + b"\n" + zlib.compress(stream, 6))
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        tmp.write_bytes(",".join(map(str, sorted(used))).encode("ascii") + b"\n" + zlib.compress(stream, 6))
 
 
 def _text(value: str) -> str:
@@ -159,9 +157,7 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> N
     first_font = 5
     first_page = first_font + 4 * len(blocks)
     size = first_page + 2 * len(pages)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "wb") as f:
+    with replacing(target) as tmp, open(tmp, "wb") as f:
         w = _Writer(f)
         w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
         kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(len(pages)))
@@ -190,4 +186,3 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> N
             w.obj(num, f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {W} {H}] /Resources 3 0 R /Contents {num + 1} 0 R >>")
             w.stream(num + 1, body)
         w.finish(size, 1, 4)
-    os.replace(tmp, target)

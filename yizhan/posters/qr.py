@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from yizhan.durable import replacing
 
 QUIET = 4  # modules of white quiet zone the standard requires around the code
 ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -69,10 +70,8 @@ def cached_runs(text: str, cache: Path | None) -> tuple[int, str]:
     except (OSError, ValueError):
         pass
     n, runs = make_runs(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(f"{n}\n{runs}", encoding="ascii")
-    os.replace(tmp, path)
+    with replacing(path) as tmp:  # parallel poster workers may make the same code at once
+        tmp.write_text(f"{n}\n{runs}", encoding="ascii")
     return n, runs
 
 

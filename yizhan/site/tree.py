@@ -5,11 +5,10 @@ longer makes are removed. Nothing else in the folder is touched."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from yizhan.durable import owned
+from yizhan.durable import owned, replacing
 from yizhan.errors import YizhanError
 
 MANIFEST = ".yizhan-tree.json"  # the files yizhan wrote here: the only ones it ever removes
@@ -26,10 +25,8 @@ class Changes:
 
 def _write(path: Path, data: bytes) -> None:
     """Replace `path` by `data` through a temporary file and a rename (not fsynced: the tree can always be made again)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def _same(path: Path, data: bytes) -> bool:

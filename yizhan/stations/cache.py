@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from yizhan.durable import replacing
 from yizhan.errors import CheckFailed
 
 from .check import assemble, load_network
@@ -60,11 +61,10 @@ def _write(cache: Path, key: str, entries: dict[str, Entry]) -> None:
     """Replace the cache file atomically (0600 in a 0700 folder); a cache that cannot be written is skipped."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as f:
-            pickle.dump((key, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        with replacing(cache) as tmp:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "wb") as f:
+                pickle.dump((key, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         return
 
