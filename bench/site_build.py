@@ -1,29 +1,35 @@
 """Benchmark: `yizhan build` against a bare `mkdocs build` of the same generated pages.
 
-Run with `make bench` (or `python3 bench/site_build.py [--sizes 1000,10000] [--reps 2]`).
+Run with `make bench` (or `python3 bench/site_build.py [--sizes 1000,10000] [--reps 2] [--before DIR]`).
 
 For each size N it generates a synthetic province of N stations (`yizhan demo-data`) into
 build/bench/nN/, then times, as child processes:
 
-* yizhan:  `yizhan build --stations stations --out out` next to a copy of the project's
-           mkdocs.yml and content/ (validation + page generation + MkDocs build + site swap);
-* bare:    `mkdocs build` of the very same pages written out as plain files: the plugin's own
-           on_files (Site.pages() of the checked stations, the finder page and data, and
-           yizhan/site/assets/ as assets/yizhan/)
-           and on_page_markdown (the cities list in place of `<!-- yizhan:cities -->`) are run
-           once, untimed, and their output written to a docs folder; its mkdocs.yml is the
-           project's minus the yizhan plugin, with the extra_css/extra_javascript the plugin adds.
+* yizhan:  `yizhan build --no-posters --stations stations --out out` next to a copy of the project's
+           mkdocs.yml and content/ (checks, the generated tree written to out/docs, the MkDocs build of
+           it, the policy, service worker and marker, the site swap); out/ is deleted before every run,
+           so the tree is written afresh each time;
+* bare:    `python -m mkdocs build` of the very same tree with no yizhan code running: the tree is made
+           once, untimed, by the same calls `yizhan build` makes (yizhan.site.generate.generate() of the
+           checked stations with no posters, yizhan.site.tree.write_tree() into bare/docs); its mkdocs.yml
+           is the project's minus the yizhan plugin, with what add_theme() adds (the site's CSS and scripts
+           in extra_css/extra_javascript, the finder's template folder as theme custom_dir);
+* before (with --before DIR): `yizhan build --no-posters` of an earlier yizhan's sources in DIR (e.g.
+           `git worktree add /tmp/before 0599142`), run with PYTHONPATH=DIR, into out-before/.
 
-Both must produce the same set of HTML pages (asserted); the report also says how many of them
-are byte-identical and whether the search indexes hold the same entries.
+Both must produce the same set of HTML pages (asserted); the report also says whether the two
+trees (out/docs, bare/docs) are the same, how many pages are byte-identical (yizhan adds each
+page's Content-Security-Policy <meta>, so as a rule none) and how many once that <meta> is taken
+out, and whether the search indexes hold the same entries.
 
 Wall time is measured around the child, CPU time (user + system) from getrusage(RUSAGE_CHILDREN)
 deltas, peak RSS from the child's own rusage (os.wait4). Each measurement is repeated --reps
-times, alternating the two builds, and the best is kept. Results go to the terminal and to
+times, alternating the builds, and the best is kept. Results go to the terminal and to
 build/bench/site_build.json. Exit status 1 when a target is missed.
 
 Targets (from the issue): t(yizhan) <= 1.3 x t(bare) at every size, and
 t(10k)/t(1k) <= 11 (in general: <= 1.1 x the size ratio of the largest to the smallest size).
+With --before, new / before is reported (no target; issue 12: the restructured code is no slower).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -72,12 +79,12 @@ def clear_output(path: Path) -> None:
 # Timing children
 
 
-def run_timed(cmd: list[str], cwd: Path, log: Path) -> dict[str, float]:
+def run_timed(cmd: list[str], cwd: Path, log: Path, env: dict[str, str] = ENV) -> dict[str, float]:
     """Run `cmd` as a child; its wall time, CPU time (user+sys) and peak RSS (MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -121,10 +128,14 @@ _Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
     "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
-def bare_config(work: Path) -> tuple[dict[str, Any], Any, Any]:
-    """The project's mkdocs.yml without the yizhan plugin, with the CSS/JS the plugin adds; and the
-    loaded MkDocs config and yizhan plugin of the yizhan project (to produce its pages)."""
-    from mkdocs.config import load_config
+def bare_config(work: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as a bare MkDocs project over the generated tree: without the yizhan plugin, with
+    what `add_theme` adds in `yizhan build` (the site's CSS and scripts first, the finder's template folder as
+    `theme: custom_dir`), docs_dir `docs` and site_dir `site`."""
+    from types import SimpleNamespace
+
+    from yizhan.site.generate import THEME_DIR
+    from yizhan.site.mkdocs_plugin import add_theme
 
     raw = yaml.load((work / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader that keeps tags
     plugins = raw.get("plugins") or []
@@ -132,55 +143,36 @@ def bare_config(work: Path) -> tuple[dict[str, Any], Any, Any]:
     if len(kept) == len(plugins):
         sys.exit("mkdocs.yml does not enable the yizhan plugin")
     raw["plugins"] = kept
+    cfg = SimpleNamespace(extra_css=list(raw.get("extra_css") or []), extra_javascript=list(raw.get("extra_javascript") or []),
+                          theme=SimpleNamespace(dirs=[]))  # fmt: skip
+    add_theme(cfg)  # the very function `yizhan build` applies to the loaded config
+    if cfg.theme.dirs != [str(THEME_DIR)]:
+        sys.exit(f"add_theme added theme folders {cfg.theme.dirs}; this benchmark expects only {THEME_DIR}")
+    raw["extra_css"], raw["extra_javascript"] = cfg.extra_css, cfg.extra_javascript
+    theme = raw.get("theme") or "mkdocs"
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    if theme.get("custom_dir"):
+        sys.exit("mkdocs.yml has a theme custom_dir: this benchmark cannot add the finder's template folder to it")
+    theme["custom_dir"] = str(THEME_DIR)  # searched before the theme's own: it only adds yizhan-finder.html
+    raw["theme"] = theme
+    raw["docs_dir"], raw["site_dir"] = "docs", "site"
+    return raw
 
-    cfg = load_config(config_file=str(work / "mkdocs.yml"), site_dir=str(work / "unused-site"))
-    plugin = cfg.plugins["yizhan"]
-    plugin.on_config(cfg)
 
-    def script(x: Any) -> Any:
-        if isinstance(x, str):
-            return x
-        extra = {k: v for k, v in (("type", x.type), ("defer", x.defer), ("async", x.async_)) if v}
-        return {"path": x.path, **extra} if extra else x.path
+def bare_tree(work: Path, docs: Path) -> int:
+    """Write the tree `yizhan build --no-posters` generates for the stations in `work` to `docs`; how many files.
 
-    raw["extra_css"] = list(cfg.extra_css)
-    raw["extra_javascript"] = [script(x) for x in cfg.extra_javascript]
-    return raw, cfg, plugin
+    The same calls as yizhan.site.build.build_site: the checked network, the settings of work/mkdocs.yml, generate()
+    with no posters (work/build/posters does not exist, so the build's load_index finds none either), write_tree()."""
+    from yizhan import config
+    from yizhan.site.generate import generate
+    from yizhan.site.tree import write_tree
+    from yizhan.stations.check import load_network
 
-
-def bare_docs(docs: Path, cfg: Any, plugin: Any) -> int:
-    """Make `docs` (a copy of content/) what the yizhan plugin turns it into: the files its on_files
-    adds (written out) or removes (deleted), and every page's Markdown after its on_page_markdown.
-    Returns how many files the plugin generated."""
-    from mkdocs.structure.files import get_files
-    from mkdocs.structure.pages import Page
-
-    files = get_files(cfg)
-    handwritten = {id(f): f for f in files}
-    cfg.plugins._current_plugin = "yizhan"  # what MkDocs sets while a plugin's event runs (File.generated reads it)
-    files = plugin.on_files(files, config=cfg)
-    kept = {id(f) for f in files}
-    for f in handwritten.values():
-        if id(f) not in kept:
-            (docs / f.src_uri).unlink()
-    generated = 0
-    for f in files:
-        path = docs / f.src_uri
-        if id(f) not in handwritten:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(f.content_bytes)
-            generated += 1
-        if not f.is_documentation_page():
-            continue
-        page = Page(None, f, cfg)
-        page.read_source(cfg)
-        markdown = plugin.on_page_markdown(page.markdown, page=page, config=cfg, files=files)
-        if markdown != page.markdown:
-            source = f.content_string
-            if not source.endswith(page.markdown):
-                sys.exit(f"cannot write the plugin's Markdown for {f.src_uri} back to a file")
-            path.write_text(source[: len(source) - len(page.markdown)] + markdown, encoding="utf-8")
-    return generated
+    network = load_network(work / "stations", "stations")
+    tree = generate(config.load(work), network, None)
+    write_tree(docs, tree.files)
+    return len(tree.files)
 
 
 def prepare(n: int, work: Path) -> dict[str, Any]:
@@ -193,16 +185,17 @@ def prepare(n: int, work: Path) -> dict[str, Any]:
     # The yizhan project: the project's own mkdocs.yml and content/, and the generated stations.
     shutil.copy2(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "content", work / "content")
+    if (work / "build" / "posters").exists():
+        sys.exit(f"{work}/build/posters exists: the yizhan build would link its posters and the bare one not")
 
-    # The bare project: the same config without the yizhan plugin, and the files the plugin would add.
-    raw, cfg, plugin = bare_config(work)
+    # The bare project: the same config without the yizhan plugin, over the tree generate() makes (untimed).
     bare = work / "bare"
     bare.mkdir()
+    raw = bare_config(work)
     (bare / "mkdocs.yml").write_text(yaml.dump(raw, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    docs = bare / raw.get("docs_dir", "docs")
-    shutil.copytree(ROOT / "content", docs)
-    generated = bare_docs(docs, cfg, plugin)
-    return {"generate_s": gen_s, "generated_files": generated, "bare_site": bare / raw.get("site_dir", "site")}
+    t0 = time.perf_counter()
+    files = bare_tree(work, bare / "docs")
+    return {"generate_s": gen_s, "tree_files": files, "tree_s": time.perf_counter() - t0, "bare_site": bare / "site"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,9 +218,25 @@ def size_mb(site: Path) -> float:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
 
 
-def same_html(a: Path, b: Path, pages: set[str]) -> int:
-    """How many of `pages` are byte-identical in both sites."""
-    return sum(1 for p in pages if (a / p).read_bytes() == (b / p).read_bytes())
+_POLICY = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')  # what finish_site adds to a page
+
+
+def same_html(a: Path, b: Path, pages: set[str]) -> tuple[int, int]:
+    """How many of `pages` are byte-identical in both sites, and how many once the policy <meta> is taken out."""
+    same = same_stripped = 0
+    for p in pages:
+        x, y = (a / p).read_bytes(), (b / p).read_bytes()
+        same += x == y
+        same_stripped += _POLICY.sub(b"", x) == _POLICY.sub(b"", y)
+    return same, same_stripped
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """Whether two written trees hold the same files with the same bytes."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    return files(a) == files(b)
 
 
 def same_search_index(a: Path, b: Path) -> bool:
@@ -246,39 +255,43 @@ def best(runs: list[dict[str, float]]) -> dict[str, float]:
             "rss_mb": max(r["rss_mb"] for r in runs), "runs": [dict(r) for r in runs]}  # type: ignore[dict-item]  # fmt: skip
 
 
-def measure(n: int, reps: int) -> dict[str, Any]:
+def measure(n: int, reps: int, before: dict[str, str] | None) -> dict[str, Any]:
+    """Time the builds of N stations, alternating (yizhan, bare[, before]), then compare what they built."""
     work = fresh_dir(BENCH / f"n{n}")
     load_before = os.getloadavg()[0]
     print(f"\n== N = {n}: preparing {work.relative_to(ROOT)} …", flush=True)
     prep = prepare(n, work)
-    print(f"   {n} stations generated in {prep['generate_s']:.1f} s; {prep['generated_files']} generated files", flush=True)
-    out = work / "out"
+    print(f"   {n} stations generated in {prep['generate_s']:.1f} s; bare tree of {prep['tree_files']} files generated and "
+          f"written in {prep['tree_s']:.1f} s (untimed)", flush=True)  # fmt: skip
     bare_dir, bare_site = work / "bare", prep["bare_site"]
-    yizhan_cmd = [sys.executable, "-m", "yizhan.cli", "build", "--no-posters", "--stations", "stations", "--out", "out"]  # posters: bench/posters.py
-    bare_cmd = [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"]
-    runs: dict[str, list[dict[str, float]]] = {"yizhan": [], "bare": []}
+    # posters: bench/posters.py; --no-posters also keeps both sides' pages the same (no poster links)
+    build = [sys.executable, "-m", "yizhan.cli", "build", "--no-posters", "--stations", "stations", "--out"]
+    cmds = {"yizhan": (build + ["out"], work, work / "out", ENV), "bare": ([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"], bare_dir, bare_site, ENV)}  # fmt: skip
+    if before is not None:
+        cmds["before"] = (build + ["out-before"], work, work / "out-before", before)
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in cmds}
     for rep in range(reps):
-        order = ("yizhan", "bare") if rep % 2 == 0 else ("bare", "yizhan")
+        order = list(cmds) if rep % 2 == 0 else list(reversed(cmds))
         for which in order:
-            if which == "yizhan":
-                clear_output(out)
-                r = run_timed(yizhan_cmd, work, work / f"yizhan-{rep}.log")
-            else:
-                clear_output(bare_site)
-                r = run_timed(bare_cmd, bare_dir, work / f"bare-{rep}.log")
+            cmd, cwd, output, env = cmds[which]
+            clear_output(output)  # yizhan: out/ whole, so the tree in out/docs is written afresh too
+            r = run_timed(cmd, cwd, work / f"{which}-{rep}.log", env)
             runs[which].append(r)
             print(f"   rep {rep + 1}/{reps} {which:6}: wall {r['wall']:7.2f} s  CPU {r['cpu']:7.2f} s  peak RSS {r['rss_mb']:6.0f} MB", flush=True)
-    site = out / "site"
+    site = work / "out" / "site"
     pages, bare_pages = html_pages(site), html_pages(bare_site)
     assert len(pages) == len(bare_pages), f"yizhan built {len(pages)} HTML pages, bare mkdocs {len(bare_pages)}"
     assert pages == bare_pages, f"different pages: {sorted(pages ^ bare_pages)[:10]}"
+    identical, identical_stripped = same_html(site, bare_site, pages)
     y, b = best(runs["yizhan"]), best(runs["bare"])
-    return {
+    result = {
         "n": n,
         "pages": len(pages),
-        "identical_html": same_html(site, bare_site, pages),
+        "same_tree": same_tree(work / "out" / "docs", bare_dir / "docs"),
+        "identical_html": identical,
+        "identical_html_without_policy": identical_stripped,
         "same_search_index": same_search_index(site, bare_site),
-        "only_in_yizhan_site": sorted(all_files(site) - all_files(bare_site))[:20],  # e.g. sw.js from on_post_build
+        "only_in_yizhan_site": sorted(all_files(site) - all_files(bare_site))[:20],  # e.g. sw.js from finish_site
         "only_in_bare_site": sorted(all_files(bare_site) - all_files(site))[:20],
         "site_mb": size_mb(site),
         "bare_site_mb": size_mb(bare_site),
@@ -288,9 +301,22 @@ def measure(n: int, reps: int) -> dict[str, Any]:
         "ratio_cpu": y["cpu"] / b["cpu"],
         "yizhan_ms_per_page": 1000 * y["wall"] / len(pages),
         "bare_ms_per_page": 1000 * b["wall"] / len(pages),
-        "warnings": {"yizhan": warnings_in(work / "yizhan-0.log"), "bare": warnings_in(work / "bare-0.log")},
+        "warnings": {k: warnings_in(work / f"{k}-0.log") for k in cmds},
         "loadavg_1min": {"before": load_before, "after": os.getloadavg()[0]},
     }
+    if before is not None:
+        old_site = work / "out-before" / "site"
+        old_pages = html_pages(old_site)
+        o = best(runs["before"])
+        result.update({
+            "before": o,
+            "new_vs_before": y["wall"] / o["wall"],
+            "new_vs_before_cpu": y["cpu"] / o["cpu"],
+            "before_pages": len(old_pages),
+            "before_same_pages": old_pages == pages,
+            "before_identical_html_without_policy": same_html(site, old_site, pages & old_pages)[1],
+        })  # fmt: skip
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,13 +367,21 @@ def report(results: list[dict[str, Any]]) -> tuple[list[str], bool]:
                      f"bare mkdocs = {tb:.2f}; CPU: yizhan {big['yizhan']['cpu'] / small['yizhan']['cpu']:.2f}, "
                      f"bare {big['bare']['cpu'] / small['bare']['cpu']:.2f}")  # fmt: skip
     for r in results:
-        same = r["identical_html"] == r["pages"] and r["same_search_index"] and not r["only_in_bare_site"]
-        lines.append(f"{'same' if same else 'DIFF'}  N={r['n']}: {r['identical_html']}/{r['pages']} HTML pages byte-identical in both sites, "
+        same = r["same_tree"] and r["identical_html_without_policy"] == r["pages"] and r["same_search_index"] and not r["only_in_bare_site"]
+        lines.append(f"{'same' if same else 'DIFF'}  N={r['n']}: generated tree {'the same' if r['same_tree'] else 'DIFFERENT'} "
+                     f"(out/docs vs bare/docs); {r['identical_html']}/{r['pages']} HTML pages byte-identical in both sites, "
+                     f"{r['identical_html_without_policy']}/{r['pages']} once yizhan's Content-Security-Policy <meta> is taken out; "
                      f"search index {'the same' if r['same_search_index'] else 'DIFFERENT'}; files only in the yizhan "
                      f"site: {', '.join(r['only_in_yizhan_site']) or 'none'}; only in the bare site: "
-                     f"{', '.join(r['only_in_bare_site']) or 'none'}; warnings: yizhan {r['warnings']['yizhan']}, "
-                     f"bare {r['warnings']['bare']}")  # fmt: skip
-        busy = [w for w in ("yizhan", "bare") if r[w]["cpu_share"] < BUSY]
+                     f"{', '.join(r['only_in_bare_site']) or 'none'}; warnings: "
+                     + ", ".join(f"{k} {v}" for k, v in r["warnings"].items()))  # fmt: skip
+        if "before" in r:
+            o = r["before"]
+            lines.append(f"info  N={r['n']}: new / before = {r['new_vs_before']:.2f} wall ({r['yizhan']['wall']:.2f} s vs "
+                         f"{o['wall']:.2f} s), {r['new_vs_before_cpu']:.2f} CPU ({r['yizhan']['cpu']:.2f} s vs {o['cpu']:.2f} s); "
+                         f"the before site has {r['before_pages']} HTML pages ({'the same set' if r['before_same_pages'] else 'NOT the same set'}), "
+                         f"{r['before_identical_html_without_policy']} identical without the policy <meta>")  # fmt: skip
+        busy = [w for w in ("yizhan", "bare", "before") if w in r and r[w]["cpu_share"] < BUSY]
         if busy:
             lines.append(f"note  N={r['n']}: {' and '.join(busy)} got under {BUSY:.0%} of a CPU (wall > CPU time; 1-min load "
                          f"{r['loadavg_1min']['before']:.1f} -> {r['loadavg_1min']['after']:.1f}): the machine was busy, "
@@ -359,16 +393,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated station counts (default: 1000,10000)")
     ap.add_argument("--reps", type=int, default=2, help="repetitions of each build, alternating; the best is kept (default: 2)")
+    ap.add_argument("--before", metavar="DIR", type=Path,
+                    help="also time `yizhan build --no-posters` of an earlier yizhan's sources in DIR (e.g. `git worktree add "
+                         "/tmp/before <commit>`), alternating with the others, and report new / before")  # fmt: skip
     args = ap.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if not sizes or min(sizes) < 1 or args.reps < 1:
         ap.error("--sizes needs positive counts and --reps at least 1")
     BENCH.mkdir(parents=True, exist_ok=True)
     machine = versions()
+    before = None
+    if args.before is not None:
+        before = benchlib.before_env(args.before, BENCH / "before-meta", ENV)
+        machine["before"] = f"{args.before.resolve()} at {benchlib.commit_of(args.before)}"
+        print(f"before: yizhan from {machine['before']}")
     print(f"site_build benchmark: sizes {sizes}, {args.reps} reps; {machine['nproc']} CPUs ({machine['cpu']}), "
           f"Python {machine['python']}, MkDocs {machine['mkdocs']}, Material {machine['mkdocs-material']}; "
           f"yizhan at {machine['commit']}")  # fmt: skip
-    results = [measure(n, args.reps) for n in sizes]
+    results = [measure(n, args.reps, before) for n in sizes]
     lines, ok = report(results)
     if commit() != machine["commit"]:
         lines.append(f"note  yizhan changed during the run ({machine['commit']} -> {commit()}): the figures mix versions; rerun")
