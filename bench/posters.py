@@ -1,6 +1,6 @@
 """Benchmark: `yizhan posters` against a straightforward single-process reportlab + qrcode loop.
 
-Run with `make bench` (or `python3 bench/posters.py [--sizes 1000,10000]`).
+Run with `make bench` (or `python3 bench/posters.py [--sizes 1000,10000] [--before DIR [--reps 2]]`).
 
 For each size N it generates a synthetic province (`yizhan demo-data --count N`) into
 build/bench/posters-nN/ next to copies of the project's mkdocs.yml and content/, then times, as
@@ -21,6 +21,12 @@ of the whole tree, sampled from /proc every 0.1 s):
 Bytes: per-station PDFs (mean, max), all.pdf per page, and how many embedded font objects all.pdf
 has (pdffonts). Targets (issue 4): batch <= 0.7 x baseline wall time; rebuild <= 5% of the batch;
 <= 60 KB per poster with the font embedded once per PDF. Results also go to build/bench/posters.json.
+
+With --before DIR (an earlier yizhan's sources, e.g. `git worktree add /tmp/before 0599142`, run with
+PYTHONPATH=DIR, never modified) it then runs, --reps times, alternating this code ("new") and that one on
+the same stations: `yizhan posters` into a fresh folder of each (cmp-new/, cmp-before/), one station
+changed, and a rebuild of each; it reports new / before (best wall and CPU) and how many PDFs are
+byte-identical.
 """
 
 from __future__ import annotations
@@ -74,11 +80,11 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_timed(cmd: list[str], cwd: Path) -> dict[str, Any]:
+def run_timed(cmd: list[str], cwd: Path, env: dict[str, str] = ENV) -> dict[str, Any]:
     """Run a child; wall, CPU (its whole tree), peak RSS of its largest process and of the tree (MB)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         peak = [0]
         done = threading.Event()
 
@@ -106,9 +112,9 @@ def baseline(project: Path, out: Path) -> None:
     import qrcode
     from reportlab.pdfgen.canvas import Canvas
 
+    from yizhan import config
     from yizhan.posters import layout as poster_layout
     from yizhan.posters.fonts import FONT_NAME, find_font
-    from yizhan import config
     from yizhan.posters.settings import poster_contents
     from yizhan.stations.check import load_network
     from yizhan.stations.regions import unique_slugs
@@ -172,7 +178,7 @@ def pdf_bytes(out: Path, n: int) -> dict[str, Any]:
     }
 
 
-def bench(n: int) -> dict[str, Any]:
+def bench(n: int, before: dict[str, str] | None = None, reps: int = 2) -> dict[str, Any]:
     work = fresh_dir(BENCH / f"posters-n{n}")
     shutil.copy2(ROOT / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(ROOT / "content", work / "content")
@@ -183,14 +189,54 @@ def bench(n: int) -> dict[str, Any]:
     res["batch"] = run_timed([PY, "-m", "yizhan.cli", "posters", "--out", "out"], work)
     res["baseline"] = run_timed([PY, str(Path(__file__).resolve()), "--baseline", str(work), str(work / "baseline")], work)
     station = sorted((work / "stations").rglob("*.yml"))[n // 2]
-    text = station.read_text(encoding="utf-8")
-    station.write_text(re.sub(r"(?m)^address: (.*)$", r"address: \g<1>（新址）", text, count=1), encoding="utf-8")
+    change_address(station, "（新址）")
     res["rebuild"] = run_timed([PY, "-m", "yizhan.cli", "posters", "--out", "out"], work)
     assert "(1 drawn," in res["rebuild"]["stdout"], res["rebuild"]["stdout"]
     res["nochange"] = run_timed([PY, "-m", "yizhan.cli", "posters", "--out", "out"], work)
     res["bytes"] = pdf_bytes(work / "out", n)
     res["baseline_bytes"] = pdf_bytes(work / "baseline", n)
+    if before is not None:
+        res["vs_before"] = compare(work, station, before, reps)
     res["load_after"] = os.getloadavg()[0]
+    return res
+
+
+def change_address(station: Path, suffix: str) -> None:
+    """Append `suffix` to the station file's address: its poster changes, nothing else."""
+    text = station.read_text(encoding="utf-8")
+    station.write_text(re.sub(r"(?m)^address: (.*)$", rf"address: \g<1>{suffix}", text, count=1), encoding="utf-8")
+
+
+def compare(work: Path, station: Path, before: dict[str, str], reps: int) -> dict[str, Any]:
+    """`yizhan posters` of this code ("new") and of the --before code, alternating, on the same stations: a batch into
+    a fresh folder each (cmp-new/, cmp-before/), then one station changed and a rebuild of each. Best of `reps`."""
+    envs = {"new": ENV, "before": before}
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {k: {"batch": [], "rebuild": []} for k in envs}
+    for rep in range(reps):
+        order = list(envs) if rep % 2 == 0 else list(reversed(envs))
+        for which in order:
+            out = work / f"cmp-{which}"
+            if out.exists():
+                shutil.rmtree(out)  # not timed
+            r = run_timed([PY, "-m", "yizhan.cli", "posters", "--out", out.name], work, envs[which])
+            assert " 0 from cache)" in r["stdout"], r["stdout"]
+            runs[which]["batch"].append(r)
+            print(f"   rep {rep + 1}/{reps} batch   {which:6}: wall {r['wall']:6.1f} s  CPU {r['cpu']:6.1f} s", flush=True)
+        change_address(station, f"（{rep + 2}）")  # each folder is now one station behind
+        for which in order:
+            r = run_timed([PY, "-m", "yizhan.cli", "posters", "--out", f"cmp-{which}"], work, envs[which])
+            assert "(1 drawn," in r["stdout"], r["stdout"]
+            runs[which]["rebuild"].append(r)
+            print(f"   rep {rep + 1}/{reps} rebuild {which:6}: wall {r['wall']:6.1f} s  CPU {r['cpu']:6.1f} s", flush=True)
+    res: dict[str, Any] = {}
+    for kind in ("batch", "rebuild"):
+        best = {k: {"wall": min(r["wall"] for r in runs[k][kind]), "cpu": min(r["cpu"] for r in runs[k][kind])} for k in envs}
+        res[kind] = {**best, "ratio_wall": best["new"]["wall"] / best["before"]["wall"], "ratio_cpu": best["new"]["cpu"] / best["before"]["cpu"],
+                     "runs": {k: [{"wall": r["wall"], "cpu": r["cpu"]} for r in runs[k][kind]] for k in envs}}  # fmt: skip
+    same = [p.relative_to(work / "cmp-new").as_posix() for p in (work / "cmp-new").rglob("*.pdf")]
+    res["identical_pdfs"] = sum(1 for rel in same if (work / "cmp-before" / rel).is_file()
+                                and (work / "cmp-before" / rel).read_bytes() == (work / "cmp-new" / rel).read_bytes())  # fmt: skip
+    res["pdfs"] = len(same)
     return res
 
 
@@ -211,6 +257,13 @@ def report(results: list[dict[str, Any]]) -> bool:
         print(f"  bytes: station PDF mean {b['station_mean_kb']:.1f} KB, max {b['station_max_kb']:.1f} KB; all.pdf "
               f"{b['all_per_poster_kb']:.1f} KB/poster with {b['all_fonts']} embedded font subsets "
               f"(baseline all.pdf {r['baseline_bytes']['all_per_poster_kb']:.1f} KB/poster): {'PASS' if size_ok else 'FAIL'}")  # fmt: skip
+        if "vs_before" in r:
+            v = r["vs_before"]
+            for kind, label in (("batch", "batch into a fresh folder"), ("rebuild", "rebuild after one station changed")):
+                m = v[kind]
+                print(f"  new / before, {label}: {m['ratio_wall']:.2f} wall ({m['new']['wall']:.1f} s vs {m['before']['wall']:.1f} s), "
+                      f"{m['ratio_cpu']:.2f} CPU ({m['new']['cpu']:.1f} s vs {m['before']['cpu']:.1f} s)")  # fmt: skip
+            print(f"  new vs before: {v['identical_pdfs']}/{v['pdfs']} PDFs byte-identical")
         print(f"  load average before/after: {r['load_before']:.1f}/{r['load_after']:.1f} on {r['cpus']} CPUs")
         ok = ok and ratio <= 0.7 and rebuild <= 0.05 and size_ok
     return ok
@@ -219,12 +272,25 @@ def report(results: list[dict[str, Any]]) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--before", metavar="DIR", type=Path,
+                    help="also run `yizhan posters` (batch, then one-station rebuild) of an earlier yizhan's sources in DIR "
+                         "(e.g. `git worktree add /tmp/before <commit>`), alternating with this code, and report new / before")  # fmt: skip
+    ap.add_argument("--reps", type=int, default=2, help="repetitions of the --before comparison (default: 2)")
     ap.add_argument("--baseline", nargs=2, metavar=("PROJECT", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.baseline:
         baseline(Path(args.baseline[0]), Path(args.baseline[1]))
         return
-    results = [bench(int(n)) for n in args.sizes.split(",")]
+    before = None
+    if args.before is not None:
+        before = benchlib.before_env(args.before, BENCH / "before-meta-posters", ENV)
+        print(f"before: yizhan from {args.before.resolve()} at {benchlib.commit_of(args.before)}; "
+              f"new: {benchlib.commit_of(ROOT)}", flush=True)  # fmt: skip
+    results = [bench(int(n), before, args.reps) for n in args.sizes.split(",")]
+    for r in results:
+        r["commit"] = benchlib.commit_of(ROOT)
+        if args.before is not None:
+            r["before_commit"] = benchlib.commit_of(args.before)
     BENCH.mkdir(parents=True, exist_ok=True)
     (BENCH / "posters.json").write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     sys.exit(0 if report(results) else 1)
