@@ -27,6 +27,15 @@ def _fail(err: YizhanError) -> None:
     sys.exit(1)
 
 
+def _finish(problems: list[str], summary: str, failed: bool) -> None:
+    """Print each problem line, then the summary; exit 1 when the command `failed`."""
+    for line in problems:
+        click.echo(line)
+    click.echo(summary)
+    if failed:
+        sys.exit(1)
+
+
 def _db(url: str | None) -> HubDB:
     """Open the hub database or exit with its message."""
     from .hubdb import HubDB
@@ -124,12 +133,8 @@ def import_(files: tuple[str, ...], db_url: str | None) -> None:
     except YizhanError as err:
         _fail(err)
         return
-    for line in result.problems:
-        click.echo(line)
-    click.echo(f"{result.created:,} created, {result.duplicate:,} duplicate, {result.conflict:,} conflict, "
-               f"{result.invalid:,} invalid; the hub holds {db.count():,} check-ins.")  # fmt: skip
-    if result.refused:
-        sys.exit(1)
+    _finish(result.problems, f"{result.created:,} created, {result.duplicate:,} duplicate, {result.conflict:,} conflict, "
+            f"{result.invalid:,} invalid; the hub holds {db.count():,} check-ins.", failed=bool(result.refused))  # fmt: skip
 
 
 @click.command()
@@ -199,12 +204,8 @@ def merge(files: tuple[str, ...], output: str) -> None:
     except OSError as err:
         _fail(YizhanError(f"cannot write {output}: {err.strerror or err}"))
         return
-    for line in result.conflicts:
-        click.echo(line)
-    click.echo(f"Wrote {result.rows:,} check-ins to {output} ({result.duplicates:,} duplicates dropped, "
-               f"{len(result.conflicts):,} conflicts).")  # fmt: skip
-    if result.conflicts:
-        sys.exit(1)
+    _finish(result.conflicts, f"Wrote {result.rows:,} check-ins to {output} ({result.duplicates:,} duplicates dropped, "
+            f"{len(result.conflicts):,} conflicts).", failed=bool(result.conflicts))  # fmt: skip
 
 
 @click.command()
