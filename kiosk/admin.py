@@ -168,20 +168,22 @@ def install_admin(
         response.set_cookie(SESSION_COOKIE, live.new(), **COOKIE)
         go("/admin")
 
-    @app.post("/admin/upload")
-    def _upload_now() -> str:
+    def staff_post() -> bool:
+        """Whether this form POST comes from a live staff session (its CSRF token sent back)."""
         fields = read_form(4096)
         csrf = session_csrf()
-        if csrf is None or not hmac.compare_digest(csrf.encode(), fields.get("csrf", "").encode()):
+        return csrf is not None and hmac.compare_digest(csrf.encode(), fields.get("csrf", "").encode())
+
+    @app.post("/admin/upload")
+    def _upload_now() -> str:
+        if not staff_post():
             return message_page(403, "请求无效", "请回到管理页面再试。")
         start_upload(data_dir)  # in a thread; the page shows how it went
         go("/admin")
 
     @app.post("/admin/logout")
     def _logout() -> str:
-        fields = read_form(4096)
-        csrf = session_csrf()
-        if csrf is None or not hmac.compare_digest(csrf.encode(), fields.get("csrf", "").encode()):
+        if not staff_post():
             return message_page(403, "请求无效", "请回到管理页面再试。")
         live.end(request.get_cookie(SESSION_COOKIE))
         response.delete_cookie(SESSION_COOKIE, path="/admin")
