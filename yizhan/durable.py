@@ -87,5 +87,12 @@ MARKER = ".yizhan-site"  # in a folder yizhan made and may replace (build/site)
 
 
 def owned(folder: Path, marker: str = MARKER) -> bool:
-    """Whether `folder` is missing, empty or one yizhan made (it holds `marker`): the only kind yizhan writes into."""
-    return not folder.exists() or (folder.is_dir() and (not any(folder.iterdir()) or (folder / marker).exists()))
+    """Whether `folder` is missing, empty or one yizhan made (it holds `marker`): the only kind yizhan writes into.
+
+    The temporary files of `replacing` do not count, so a folder another yizhan run is just starting to write is empty.
+    """
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    return (folder / marker).exists() or not any(f for f in os.listdir(folder) if not (f.startswith(".") and f.endswith(".tmp")))

@@ -45,6 +45,8 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> Changes:
     except (OSError, ValueError):
         before = set()
     written = [rel for rel, data in files.items() if not _same(folder / rel, data)]
+    if written or not (folder / MANIFEST).exists():  # listed before written: the folder is marked as yizhan's at once,
+        _manifest(folder, before | set(files))  # and a run cut short leaves nothing it wrote unlisted
     for rel in written:
         _write(folder / rel, files[rel])
     removed = sorted(before - set(files))
@@ -54,6 +56,10 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> Changes:
             if parent == folder or any(parent.iterdir()):
                 break
             parent.rmdir()
-    if written or removed or not (folder / MANIFEST).exists():
-        _write(folder / MANIFEST, json.dumps(sorted(files), ensure_ascii=False, indent=0).encode("utf-8"))
+    if removed or written:
+        _manifest(folder, set(files))
     return Changes(sorted(written), removed, len(files) - len(written))
+
+
+def _manifest(folder: Path, names: set[str]) -> None:
+    _write(folder / MANIFEST, json.dumps(sorted(names), ensure_ascii=False, indent=0).encode("utf-8"))
