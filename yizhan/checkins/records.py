@@ -32,7 +32,10 @@ def clean(text: str) -> str:
     clean(clean(x)) == clean(x): a row cleaned again (a kiosk row re-sent to the hub) does not change.
     """
     text = text[:MAX_TYPED]
-    if not text.isprintable():  # only then can there be control (Cc) or format (Cf) characters: the slow path
+    if text.isprintable():  # no control, format or separator character but the ASCII space
+        if unicodedata.is_normalized("NFKC", text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text  # already clean, as every row a kiosk sends is: the hub's fast path
+    else:  # only then can there be control (Cc) or format (Cf) characters
         text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text if unicodedata.category(ch) != "Cf")
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 

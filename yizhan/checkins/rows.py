@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ TYPED = ("name", "phone", "home_org", "purpose", "note")  # the columns people t
 MAX_LEN = {"name": 64, "phone": 20, "home_org": 128, "note": 500, "device_id": 64, "station_id": ID_MAX}
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # the canonical (lower-case) form
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON can carry them (as \ud800 escapes); UTF-8 and the databases cannot
 # No check-in can be older than yizhan's first release: such a time (1970, 0001) is a tablet whose clock was reset.
 FIRST_RELEASE = dt.datetime(2026, 1, 1, tzinfo=CHINA)
@@ -50,14 +50,13 @@ def row_problem(row: Any, now: dt.datetime | None = None) -> str | None:
     bad = [c for c in COLUMNS if not isinstance(row[c], str)]
     if bad:
         return f"column(s) must be strings: {', '.join(bad)}"
-    for col in COLUMNS:
-        if _SURROGATE.search(row[col]):
-            return f"{col}: not valid Unicode text (a lone surrogate)"
+    joined = "".join([row[c] for c in COLUMNS])  # the checks of every column, in one pass each
     try:
-        ok = str(uuid.UUID(row["checkin_id"])) == row["checkin_id"]
-    except ValueError:
-        ok = False
-    if not ok:
+        joined.encode("utf-8")  # only a lone surrogate fails it
+    except UnicodeEncodeError:
+        col = next(c for c in COLUMNS if _SURROGATE.search(row[c]))
+        return f"{col}: not valid Unicode text (a lone surrogate)"
+    if not _UUID.fullmatch(row["checkin_id"]):  # str(uuid.UUID(x)) == x, without building the UUID
         return "checkin_id: expected a lower-case UUID like 3f2b8c1e-6a4d-4c1e-9b7a-0d5e2f3a4b5c"
     if not ID_RE.fullmatch(row["station_id"]) or len(row["station_id"]) > ID_MAX:
         return "station_id: expected a station id (lowercase letters, digits and hyphens)"
@@ -82,9 +81,9 @@ def row_problem(row: Any, now: dt.datetime | None = None) -> str | None:
     for col, limit in MAX_LEN.items():
         if len(row[col]) > limit:
             return f"{col}: longer than {limit} characters"
-    for col in COLUMNS:
-        if _CONTROL.search(row[col]):
-            return f"{col}: contains control characters"
+    if _CONTROL.search(joined):
+        col = next(c for c in COLUMNS if _CONTROL.search(row[c]))
+        return f"{col}: contains control characters"
     return None
 
 

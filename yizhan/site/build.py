@@ -20,8 +20,8 @@ from yizhan.errors import Problem, YizhanError
 from yizhan.posters.index import link_into_site, load_index
 from yizhan.stations.check import load_network
 
-from .finish import finish_site
-from .generate import generate
+from .finish import add_policies, finish_site
+from .generate import Tree, generate
 from .tree import Changes, write_tree
 
 
@@ -57,8 +57,8 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     changes = write_tree(out / "docs", tree.files)
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out))
     try:
-        styles = ENGINES[engine](settings, out / "docs", tmp)
-        finish_site(tmp, tree.html_pages(settings.use_directory_urls), engine_styles=styles)
+        ENGINES[engine](settings, out / "docs", tmp, tree)
+        finish_site(tmp)
         if extra is not None:
             extra.finish(tmp)
         else:
@@ -74,22 +74,21 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     return BuildResult(site, len(network), time.perf_counter() - start, network.warnings, changes)
 
 
-def _mkdocs(settings: Settings, tree: Path, site: Path) -> tuple[str, ...]:
+def _mkdocs(settings: Settings, docs: Path, site: Path, tree: Tree) -> None:
     from .mkdocs_plugin import build_with_mkdocs
 
-    build_with_mkdocs(settings, tree, site)
-    return ()
+    build_with_mkdocs(settings, docs, site, tree.data_pages)  # it adds each page's policy as it writes the page
 
 
-def _zensical(settings: Settings, tree: Path, site: Path) -> tuple[str, ...]:
+def _zensical(settings: Settings, docs: Path, site: Path, tree: Tree) -> None:
     from .zensical import STYLES, build_with_zensical
 
-    build_with_zensical(settings, tree, site)
-    return STYLES
+    build_with_zensical(settings, docs, site)
+    add_policies(site, tree.html_pages(settings.use_directory_urls), STYLES)
 
 
-# an engine builds the tree into the folder and names the inline styles its own scripts insert
-ENGINES: dict[str, Callable[[Settings, Path, Path], tuple[str, ...]]] = {"mkdocs": _mkdocs, "zensical": _zensical}
+# an engine builds the written tree (docs) into the folder (site), each page with its policy
+ENGINES: dict[str, Callable[[Settings, Path, Path, Tree], None]] = {"mkdocs": _mkdocs, "zensical": _zensical}
 
 
 def quiet_mkdocs() -> None:

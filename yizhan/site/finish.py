@@ -1,5 +1,6 @@
-"""What every build gets after its engine ran, whichever engine: each page's Content-Security-Policy, the service
-worker, and the marker that lets `yizhan build` replace the folder later."""
+"""What every build gets after its engine ran, whichever engine: each page's Content-Security-Policy (MkDocs adds it
+as it writes each page; for other engines, a pass over the written files), the service worker, and the marker that
+lets `yizhan build` replace the folder later."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ def content_of(html: str) -> str:
     return m.group() if m else ""
 
 
-def finish_site(site: Path, data_pages: set[str], policy: bool = True, engine_styles: tuple[str, ...] = ()) -> None:
-    """Add the policy to every page (no hash for inline code in the content of `data_pages`; `engine_styles`: the
-    inline styles the engine's scripts insert), the worker and the marker."""
-    if policy:
-        for path in site.rglob("*.html"):
-            html = path.read_text(encoding="utf-8")
-            untrusted = content_of(html) if path.relative_to(site).as_posix() in data_pages else ""
-            path.write_text(add_policy(html, untrusted, engine_styles), encoding="utf-8")
+def add_policies(site: Path, data_pages: set[str], engine_styles: tuple[str, ...] = ()) -> None:
+    """Add the policy to every written page: no hash for inline code in the content of `data_pages` (built paths);
+    `engine_styles`: hash sources of the inline styles the engine's own scripts insert."""
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        untrusted = content_of(html) if path.relative_to(site).as_posix() in data_pages else ""
+        path.write_text(add_policy(html, untrusted, engine_styles), encoding="utf-8")
+
+
+def finish_site(site: Path) -> None:
+    """The service worker (after the pages are final: it precaches them by content) and the marker."""
     write_service_worker(site)
     (site / MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")

@@ -19,6 +19,7 @@ from yizhan.errors import YizhanError
 from yizhan.posters.index import PosterIndex, link_into_site, load_index
 from yizhan.stations.check import load_network
 
+from .csp import add_policy
 from .finish import finish_site
 from .generate import CSS, JS, THEME_DIR, generate
 from .tree import write_tree
@@ -46,12 +47,35 @@ def add_theme(config: Any) -> None:
         config.theme.dirs.append(str(THEME_DIR))  # after the theme's own: it only adds the finder's template
 
 
+class _NoOptions(Config):
+    """The policy plugin has no options: it is installed by code, never named in mkdocs.yml."""
+
+
+class PolicyPlugin(BasePlugin[_NoOptions]):
+    """Each page's Content-Security-Policy, added as MkDocs writes the page (no second pass over 10,000 files)."""
+
+    data_pages: set[str] = set()  # Markdown paths of pages made from station data: their content's inline code is not trusted
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return add_policy(output, page.content or "" if page.file.src_uri in self.data_pages else "")
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        return add_policy(output_content) if template_name.endswith(".html") else output_content  # 404.html
+
+
+def install_policy(config: Any, data_pages: set[str]) -> None:
+    """Have MkDocs add each page's policy as it writes it."""
+    plugin = PolicyPlugin()
+    plugin.load_config({})
+    plugin.data_pages = data_pages
+    config.plugins["yizhan-policy"] = plugin  # a PluginCollection registers the events of what is added
+
+
 class YizhanPlugin(BasePlugin[YizhanConfig]):
     """Plain `mkdocs build`/`serve`: check the stations, write the tree, build it instead of `docs_dir`, finish."""
 
     policy = True  # the Content-Security-Policy (not in `mkdocs serve`'s preview: its live reload is an inline script)
     content = stations = ""  # the hand-written pages (mkdocs.yml's docs_dir) and the stations: `mkdocs serve` watches them
-    data_pages: set[str] = set()
     posters: PosterIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -71,13 +95,14 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         for warning in network.warnings:
             log.warning(str(warning))
         self.content, self.stations = config.docs_dir, str(project / settings.stations)
-        self.data_pages = tree.html_pages(config.use_directory_urls)
         config.docs_dir = str(project / settings.pages)
         add_theme(config)
+        if self.policy:
+            install_policy(config, tree.data_pages)
         return config
 
     def on_post_build(self, *, config: Any) -> None:
-        finish_site(Path(config.site_dir), self.data_pages, self.policy)
+        finish_site(Path(config.site_dir))
         link_into_site(self.posters, Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -87,8 +112,9 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         return server
 
 
-def build_with_mkdocs(settings: Settings, tree: Path, site: Path) -> None:
-    """`yizhan build`'s MkDocs engine: mkdocs.yml as it is, without the yizhan plugin, over the written tree."""
+def build_with_mkdocs(settings: Settings, tree: Path, site: Path, data_pages: set[str]) -> None:
+    """`yizhan build`'s MkDocs engine: mkdocs.yml as it is, without the yizhan plugin, over the written tree; each
+    page gets its policy as it is written (`data_pages`: Markdown paths of the pages made from station data)."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -101,6 +127,7 @@ def build_with_mkdocs(settings: Settings, tree: Path, site: Path) -> None:
     try:
         cfg = load_config(config_file=str(settings.project / CONFIG_FILE), docs_dir=str(tree), site_dir=str(site), plugins=others)
         add_theme(cfg)
+        install_policy(cfg, data_pages)
         cfg.plugins.on_startup(command="build", dirty=False)  # type: ignore[attr-defined]
         try:
             build(cfg)  # type: ignore[arg-type]
