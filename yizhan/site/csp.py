@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections import Counter
+from functools import lru_cache
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
@@ -27,8 +27,9 @@ POLICY = (
 )
 
 
+@lru_cache(maxsize=512)
 def sha256(text: str) -> str:
-    """A CSP hash source for `text`."""
+    """A CSP hash source for `text` (pages share most of their inline scripts: each is hashed once)."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
@@ -44,12 +45,16 @@ def inline_scripts(html: str) -> list[str]:
 
 
 def policy(html: str, untrusted: str = "", engine_styles: tuple[str, ...] = ()) -> str:
-    """The policy for a page: hashes of its inline scripts and <style> elements, less those inside `untrusted`, and
-    `engine_styles`, the hash sources of the styles that the engine's own scripts insert."""
-    scripts = Counter(inline_scripts(html)) - Counter(inline_scripts(untrusted))
-    styles = Counter(_STYLE.findall(html)) - Counter(_STYLE.findall(untrusted))
-    style_sources = [sha256(s) for s in sorted(styles)] + list(engine_styles) + ["'unsafe-hashes'", *(sha256(a) for a in ALIGNMENTS)]
-    return POLICY.format(scripts="".join(" " + sha256(s) for s in sorted(scripts)), styles="".join(" " + s for s in style_sources))
+    """The policy for a page: hashes of its inline scripts and <style> elements outside `untrusted` (a part of the
+    page), and `engine_styles`, the hash sources of the styles that the engine's own scripts insert."""
+    at = html.find(untrusted) if untrusted else -1
+    trusted = html[:at] + html[at + len(untrusted) :] if at >= 0 else html
+    scripts, styles = set(inline_scripts(trusted)), set(_STYLE.findall(trusted))
+    if untrusted and at < 0:  # not a part of the page after all: leave out whatever it holds
+        scripts -= set(inline_scripts(untrusted))
+        styles -= set(_STYLE.findall(untrusted))
+    style_sources = [*sorted(sha256(s) for s in styles), *engine_styles, "'unsafe-hashes'", *(sha256(a) for a in ALIGNMENTS)]
+    return POLICY.format(scripts="".join(" " + h for h in sorted(sha256(s) for s in scripts)), styles="".join(" " + s for s in style_sources))
 
 
 def add_policy(html: str, untrusted: str = "", engine_styles: tuple[str, ...] = ()) -> str:

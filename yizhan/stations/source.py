@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
 
 _STR = "tag:yaml.org,2002:str"
 _SCALARS = _Constructor()
+_RESOLVER = yaml.resolver.Resolver()  # the SafeLoader's implicit tags
 MAX_BYTES = 64 * 1024  # a station file is about 1 KB; anything this large is not one
 MAX_DEPTH = 16  # a station needs 3 levels (hotlines → item → number)
 MAX_VALUES = 10_000  # values after expanding aliases (a station has a few dozen): stops alias bombs
@@ -123,19 +125,19 @@ class _Builder:
         if loader.check_event(yaml.StreamEndEvent):
             return _EMPTY
         start = loader.get_event()  # DocumentStart
-        value = self.value((), 1)
+        value = self.value(loader.get_event(), (), 1)
         loader.get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
             raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
                                               "but found another document", loader.peek_event().start_mark)  # fmt: skip
         return value
 
-    def value(self, key: Key | None, depth: int) -> Any:
-        """Read the next node's value; record where it sits (unless `key` is None: a mapping key, a skipped value)."""
-        event = self.loader.get_event()
+    def value(self, event: yaml.Event, key: Key | None, depth: int) -> Any:
+        """The value of the node `event` starts; record where it sits (unless `key` is None: a key, a skipped value)."""
         if key is not None:
             self.src.pos[key] = _mark(event)
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.AliasEvent:
             if event.anchor in self.open:
                 raise _Limit(event, "YAML error: expected plain values, found an alias that contains itself")
             if event.anchor not in self.anchors:
@@ -145,17 +147,14 @@ class _Builder:
             return value
         before = self.values
         self.count(event, 1)
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             value = self.scalar(key, event)
         else:
             if depth > MAX_DEPTH:
                 raise _Limit(event, f"YAML error: expected at most {MAX_DEPTH} levels of nesting (a station uses 3), found deeper nesting")
             if event.anchor:
                 self.open.add(event.anchor)
-            if isinstance(event, yaml.SequenceStartEvent):
-                value = self.sequence(key, depth)
-            else:
-                value = self.mapping(key, depth)
+            value = self.sequence(key, depth) if kind is yaml.SequenceStartEvent else self.mapping(key, depth)
             self.open.discard(event.anchor)
         if event.anchor:
             self.anchors[event.anchor] = (value, self.values - before)
@@ -167,7 +166,7 @@ class _Builder:
             self.src.style[key] = event.style
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _resolve(event.value, event.implicit)
         if tag == _STR:
             return event.value
         if tag in _NUMBERS and len(event.value) > MAX_DIGITS:  # int("0x" + 20,000 f) is a number no check can print
@@ -180,28 +179,41 @@ class _Builder:
 
     def sequence(self, key: Key | None, depth: int) -> list[Any]:
         out: list[Any] = []
-        while not self.loader.check_event(yaml.SequenceEndEvent):
-            out.append(self.value(None if key is None else key + (len(out),), depth + 1))
-        self.loader.get_event()
+        get = self.loader.get_event
+        while type(event := get()) is not yaml.SequenceEndEvent:
+            out.append(self.value(event, None if key is None else key + (len(out),), depth + 1))
         return out
 
     def mapping(self, key: Key | None, depth: int) -> dict[Any, Any]:
         """A mapping; duplicate keys are reported (the first one counts)."""
         out: dict[Any, Any] = {}
-        while not self.loader.check_event(yaml.MappingEndEvent):
-            knode = self.loader.peek_event()
-            name = knode.value if isinstance(knode, yaml.ScalarEvent) else None
-            self.value(None, depth + 1)  # a field name: only a plain scalar key names a field
+        get = self.loader.get_event
+        while type(kev := get()) is not yaml.MappingEndEvent:
+            if type(kev) is yaml.ScalarEvent and kev.tag is None and kev.anchor is None:
+                self.count(kev, 1)  # a plain field name, the usual key: nothing to build
+                name = kev.value
+            else:  # only a scalar key names a field; a tagged or anchored one is built (and may fail) like any value
+                name = kev.value if type(kev) is yaml.ScalarEvent else None
+                self.value(kev, None, depth + 1)
             if name in out:
-                line, col = _mark(knode)
+                line, col = _mark(kev)
                 self.problems.append(Problem(self.src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
-                self.value(None, depth + 1)
+                self.value(get(), None, depth + 1)
                 continue
             if key is not None:
-                self.src.key_pos[key + (name,)] = _mark(knode)
-            out[name] = self.value(None if key is None else key + (name,), depth + 1)
-        self.loader.get_event()
+                self.src.key_pos[key + (name,)] = _mark(kev)
+            out[name] = self.value(get(), None if key is None else key + (name,), depth + 1)
         return out
+
+
+@lru_cache(maxsize=4096)
+def _resolve_short(value: str, implicit: tuple[bool, bool]) -> str:
+    return _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+
+
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML gives an untagged scalar (str, int, bool, date …); station files repeat their short values."""
+    return _resolve_short(value, implicit) if len(value) <= 64 else _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
 
 
 _EMPTY = object()
