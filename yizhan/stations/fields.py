@@ -189,6 +189,8 @@ class _Checker:
     def notes(self, value: Any) -> tuple[str, str]:
         """The notes and their sanitised HTML; what the sanitizer drops becomes a located warning."""
         key = ("notes",)
+        if value == "":
+            return "", ""
         if not isinstance(value, str):
             self.bad(key, f"expected Markdown text, found {found(value)}")
             return "", ""
@@ -303,7 +305,7 @@ def _label(key: Key) -> str:
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
 
 
-@dataclass
+@dataclass(slots=True)
 class FileCheck:
     """One station file checked on its own: its Station (None when it has errors), problems, warnings, and what the
     checks across files need (its id, level and parent, and where they are written)."""

@@ -32,7 +32,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """A parsed YAML document and where each of its values (and mapping keys) sits."""
 
@@ -83,6 +83,7 @@ def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
 _STR = "tag:yaml.org,2002:str"
 _SCALARS = _Constructor()
 _RESOLVER = yaml.resolver.Resolver()  # the SafeLoader's implicit tags
+_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) - {None}  # first characters of int, float, bool, null, date …
 MAX_BYTES = 64 * 1024  # a station file is about 1 KB; anything this large is not one
 MAX_DEPTH = 16  # a station needs 3 levels (hotlines → item → number)
 MAX_VALUES = 10_000  # values after expanding aliases (a station has a few dozen): stops alias bombs
@@ -135,7 +136,8 @@ class _Builder:
     def value(self, event: yaml.Event, key: Key | None, depth: int) -> Any:
         """The value of the node `event` starts; record where it sits (unless `key` is None: a key, a skipped value)."""
         if key is not None:
-            self.src.pos[key] = _mark(event)
+            mark = event.start_mark
+            self.src.pos[key] = (mark.line + 1, mark.column + 1)
         kind = type(event)
         if kind is yaml.AliasEvent:
             if event.anchor in self.open:
@@ -146,7 +148,9 @@ class _Builder:
             self.count(event, size)
             return value
         before = self.values
-        self.count(event, 1)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self.count(event, 0)
         if kind is yaml.ScalarEvent:
             value = self.scalar(key, event)
         else:
@@ -164,11 +168,13 @@ class _Builder:
         if key is not None:
             self.src.raw[key] = event.value
             self.src.style[key] = event.style
-        tag = event.tag
+        tag, text = event.tag, event.value
         if tag is None or tag == "!":
-            tag = _resolve(event.value, event.implicit)
+            if not event.implicit[0] or (text[:1] not in _FIRST and text):  # quoted, or no implicit type starts so
+                return text
+            tag = _resolve(text, event.implicit)
         if tag == _STR:
-            return event.value
+            return text
         if tag in _NUMBERS and len(event.value) > MAX_DIGITS:  # int("0x" + 20,000 f) is a number no check can print
             raise _Limit(event, f"YAML error: expected a number of at most {MAX_DIGITS} characters, found {len(event.value):,}")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -190,7 +196,9 @@ class _Builder:
         get = self.loader.get_event
         while type(kev := get()) is not yaml.MappingEndEvent:
             if type(kev) is yaml.ScalarEvent and kev.tag is None and kev.anchor is None:
-                self.count(kev, 1)  # a plain field name, the usual key: nothing to build
+                self.values += 1  # a plain field name, the usual key: counted, nothing to build
+                if self.values > MAX_VALUES:
+                    self.count(kev, 0)
                 name = kev.value
             else:  # only a scalar key names a field; a tagged or anchored one is built (and may fail) like any value
                 name = kev.value if type(kev) is yaml.ScalarEvent else None
@@ -200,9 +208,12 @@ class _Builder:
                 self.problems.append(Problem(self.src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
                 self.value(get(), None, depth + 1)
                 continue
-            if key is not None:
-                self.src.key_pos[key + (name,)] = _mark(kev)
-            out[name] = self.value(get(), None if key is None else key + (name,), depth + 1)
+            if key is None:
+                out[name] = self.value(get(), None, depth + 1)
+                continue
+            mark = kev.start_mark
+            self.src.key_pos[key + (name,)] = (mark.line + 1, mark.column + 1)
+            out[name] = self.value(get(), key + (name,), depth + 1)
         return out
 
 
