@@ -100,6 +100,18 @@ def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None
     click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
     if posters is not None and posters.result is not None:
         click.echo(summary(posters.result))
+    if posters is not None and posters.problems:
+        _poster_problems(posters.problems)
+
+
+def _poster_problems(problems: list[str]) -> None:
+    """Posters that could not be made: one line each (station, field, character and fix), then exit 1."""
+    for line in problems:
+        click.echo(line, err=True)
+    n = sum(1 for line in problems if ": station " in line)
+    if n:
+        click.echo(f"{n} poster problem{'s' if n != 1 else ''}: those posters were not made; every other poster was.", err=True)
+    sys.exit(1)
 
 
 @main.command()
@@ -124,6 +136,10 @@ def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, sta
         _fail(err)
         return
     click.echo(summary(result))
+    if result.site_copies:
+        click.echo(f"Updated the copies in {os.path.relpath(result.site_copies)}/posters/.")
+    if result.problems:
+        _poster_problems(result.problems)
 
 
 @main.command()

@@ -11,7 +11,7 @@ from .errors import YizhanError
 
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN = "yizhan"
-DEFAULTS: dict[str, Any] = {"stations": "stations", "holidays": [], "checkin_url": "", "checkin_urls": {}, "poster_font": "",
+DEFAULTS: dict[str, Any] = {"stations": "stations", "holidays": [], "checkin_url": "", "checkin_urls": {}, "poster_font": [],
                             "posters": "build/posters", "pages": "build/docs"}  # fmt: skip
 
 
@@ -27,7 +27,7 @@ class Settings:
     holidays: tuple[str, ...] = ()  # ISO dates of public holidays, for the open-now line
     checkin_url: str = ""  # self check-in URL pattern for kiosk stations' posters
     checkin_urls: dict[str, str] = field(default_factory=dict)  # per-station overrides
-    poster_font: str = ""
+    poster_font: tuple[str, ...] = ()  # font files (or installed font file names) tried first for posters
     posters: str = "build/posters"  # where `yizhan posters` writes
     pages: str = "build/docs"  # where the generated tree of pages is written for the engine
     raw: dict[str, Any] = field(default_factory=dict, compare=False)  # the whole file, as MkDocs reads it
@@ -58,7 +58,10 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
     unknown = sorted(set(options) - set(DEFAULTS))
     if unknown:
         raise YizhanError(f"{where}: plugins: yizhan: unknown option {unknown[0]!r} (expected one of {', '.join(DEFAULTS)})")
-    for name in ("stations", "checkin_url", "poster_font", "posters", "pages"):
+    fonts = [opts["poster_font"]] if isinstance(opts["poster_font"], str) else opts["poster_font"]
+    if not isinstance(fonts, list) or not all(isinstance(f, str) and f.strip() for f in fonts if f != ""):
+        raise YizhanError(f"{where}: plugins: yizhan: poster_font: expected a font file or a list of them, found {opts['poster_font']!r}")
+    for name in ("stations", "checkin_url", "posters", "pages"):
         if not isinstance(opts[name], str):
             raise YizhanError(f"{where}: plugins: yizhan: {name}: expected text, found {opts[name]!r}")
     if not isinstance(opts["checkin_urls"], dict) or not all(isinstance(v, str) for v in opts["checkin_urls"].values()):
@@ -75,7 +78,7 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
         holidays=tuple(d.isoformat() if isinstance(d, dt.date) else d for d in days),
         checkin_url=opts["checkin_url"],
         checkin_urls={str(k): v for k, v in opts["checkin_urls"].items()},
-        poster_font=opts["poster_font"],
+        poster_font=tuple(f.strip() for f in fonts if f.strip()),
         posters=opts["posters"],
         pages=opts["pages"],
         raw=raw or {},

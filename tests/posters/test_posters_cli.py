@@ -12,12 +12,12 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import all_station_yaml, run_yizhan
 from tests.helpers import write
-from tests.posters.test_posters import EXPECTED, IDS, NANJING, decode, make_project, tool
+from tests.posters.test_posters import EXPECTED, FONT_LINE, IDS, LOCAL_KIOSK, NANJING, PLACEHOLDERS, decode, make_project, tool
 from yizhan.errors import YizhanError
-from yizhan.posters.fonts import INSTALL_HINT, find_font
+from yizhan.posters.fonts import FIX, font_chain
 from yizhan.stations.codes import station_codes
 
-FONT_LINE = "Poster font: WenQuanYi Zen Hei (/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc)\n"
+NO_FONT_HAS = "𱍐"  # U+31350, CJK Extension G: no font installed here has it, nor does the bundled one
 
 
 def state(root: Path) -> dict[str, tuple[int, int]]:
@@ -60,17 +60,21 @@ def test_station_and_city_selections(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     out = project / "build" / "posters"
     result = run_yizhan(project, "posters", "--station", "test-center", "--out", "build/posters")
-    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache) in build/posters/"
-    assert sorted(k for k in state(out) if not k.startswith(".cache/")) == ["posters.json", "s/test-center.pdf"]
+    # the combined PDFs always hold the station posters there are: here one
+    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache), 2 combined PDFs in build/posters/"
+    assert sorted(k for k in state(out) if not k.startswith(".cache/")) == ["all.pdf", "city/wuxi.pdf", "posters.json", "s/test-center.pdf"]
     assert len([k for k in state(out) if k.startswith(".cache/pages/")]) == 2 and len(list(out.glob(".cache/qr/*/*.qr"))) == 1
     result = run_yizhan(project, "posters", "--city", "南京市")
-    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache), 1 combined PDF in build/posters/"
+    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache), 3 combined PDFs in build/posters/"
     assert sorted(k for k in state(out) if not k.startswith(".cache")) == [
+        "all.pdf",
         "city/nanjing.pdf",
+        "city/wuxi.pdf",
         "posters.json",
         "s/nj-center.pdf",
         "s/test-center.pdf",
     ]
+    assert decode(out / "all.pdf", tmp_path) == [EXPECTED["nj-center"], EXPECTED["test-center"]]
 
 
 @pytest.mark.parametrize(
@@ -96,35 +100,49 @@ def test_missing_font_and_unusable_font(tmp_path: Path) -> None:
     cfg.write_text(text.replace("  - yizhan:\n", "  - yizhan:\n      poster_font: fonts/missing.ttf\n"), encoding="utf-8")
     result = run_yizhan(project, "posters")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == f"poster font {project / 'fonts/missing.ttf'} (poster_font in mkdocs.yml) not found; {INSTALL_HINT}\n"
+    assert result.stderr == PLACEHOLDERS + (
+        "poster font fonts/missing.ttf (poster_font in mkdocs.yml) not found: give the path of a .ttf, .ttc or .otf file, "
+        "or the file name of an installed font such as msyh.ttc\n"
+    )
     write(project, "fonts/missing.ttf", "not a font\n")
     result = run_yizhan(project, "posters")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"poster font {project / 'fonts/missing.ttf'}: it is not a usable TrueType font (")
-    assert result.stderr.endswith(f"); {INSTALL_HINT}\n")
+    assert result.stderr.startswith(PLACEHOLDERS + f"poster font {project / 'fonts/missing.ttf'}: not a usable TrueType or OpenType font (")
     assert not (project / "build").exists()
-
-
-def test_no_font_installed(tmp_path: Path) -> None:
-    with pytest.raises(YizhanError) as err:
-        find_font(None, tmp_path, candidates=[(tmp_path / "none.ttc", 0, "fonts-none")])
-    assert str(err.value) == (
-        "no CJK font for posters found; install a TrueType CJK font (Debian: `apt-get install fonts-wqy-zenhei`) "
-        "or set `poster_font: PATH.ttf` under the yizhan plugin in mkdocs.yml"
+    cfg.write_text(text.replace("  - yizhan:\n", "  - yizhan:\n      poster_font: [fonts/missing.ttf, 3]\n"), encoding="utf-8")
+    result = run_yizhan(project, "posters")
+    assert result.stderr == f"{project / 'mkdocs.yml'}: " + (
+        "plugins: yizhan: poster_font: expected a font file or a list of them, found ['fonts/missing.ttf', 3]\n"
     )
 
 
-def test_character_missing_from_the_font_is_named(tmp_path: Path) -> None:
+def test_no_font_at_all(tmp_path: Path) -> None:
+    with pytest.raises(YizhanError) as err:
+        font_chain([], tmp_path, installed=[], bundled=(tmp_path / "gone.ttf",))
+    assert str(err.value).startswith("no font for posters: the fonts that ship with yizhan (")
+    assert str(err.value).endswith(f") are missing; reinstall yizhan or {FIX}")
+
+
+def test_character_no_font_has_stops_only_its_poster(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
-    write(project / "stations", "nanjing/center.yml", NANJING.replace("南京市流动", "南京市𠮷祥流动").replace("北京东路", "北京东路㐀"))
+    write(project / "stations", "nanjing/center.yml", NANJING.replace("南京市流动", f"南京市{NO_FONT_HAS}流动").replace("北京东路", "北京东路㐀"))
     result = run_yizhan(project, "posters")
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == FONT_LINE + (
-        "stations/nanjing/center.yml: station nj-center: name: the poster font WenQuanYi Zen Hei has no glyph for “𠮷” (U+20BB7)\n"
-        "1 character missing from the poster font: no posters were made. "
-        "Set poster_font under the yizhan plugin in mkdocs.yml to a TrueType font that has them.\n"
-    )  # 㐀 (U+3400, Extension A) is in the font and not reported
-    assert not (project / "build").exists()
+    assert result.returncode == 1
+    assert made_anyway(result) == "Made 3 station posters (3 drawn, 0 from cache), 2 combined PDFs in build/posters/"
+    assert result.stderr == PLACEHOLDERS + FONT_LINE + "Drawing posters\n" + (
+        f"stations/nanjing/center.yml: station nj-center: name: no poster font has “{NO_FONT_HAS}” (U+31350), "
+        f"so this station's poster was not made; {FIX}\n"
+        "1 poster problem: those posters were not made; every other poster was.\n"
+    )  # 㐀 (U+3400, Extension A) is in Noto Sans CJK and not reported
+    out = project / "build" / "posters"
+    assert sorted(p.name for p in (out / "s").iterdir()) == ["test-center.pdf", "test-station.pdf", "test-window.pdf"]
+    assert not (out / "city" / "nanjing.pdf").exists()
+    assert decode(out / "all.pdf", tmp_path) == [EXPECTED[i] for i in ("test-center", "test-station", "test-window")]
+
+
+def made_anyway(result: subprocess.CompletedProcess[str]) -> str:
+    """stdout of a run that exits 1 for a poster problem, without the timing."""
+    return re.sub(r" in [\d.]+ s\.\n$", "", result.stdout)
 
 
 def test_urls_need_configuration(tmp_path: Path) -> None:
@@ -154,20 +172,20 @@ def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     write(project, "mine/notes.txt", "mine\n")
     result = run_yizhan(project, "posters", "--out", "mine")
     assert (result.returncode, result.stdout) == (1, "")
-    assert (
-        result.stderr
-        == FONT_LINE + f"{project / 'mine'} exists and was not made by yizhan posters: refusing to write into it (choose another --out)\n"
+    assert result.stderr == (
+        f"{project / 'mine'} exists and was not made by yizhan posters: refusing to write into it (choose another --out)\n"
     )
     assert sorted(p.name for p in (project / "mine").iterdir()) == ["notes.txt"]
-    # inside `yizhan build`, before the site is built (no new site, no time spent on it)
+    # inside `yizhan build`: the site is built all the same, without posters, and the command exits 1
     write(project, "build/posters/notes.txt", "mine\n")
     result = run_yizhan(project, "build")
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (
+    assert result.returncode == 1 and result.stdout.startswith("Built 4 stations into build/site/")
+    assert result.stderr == PLACEHOLDERS + (
         f"{project / 'build/posters'} exists and was not made by yizhan posters: refusing to write into it (choose another --out)\n"
-        "(`yizhan build --no-posters` builds the site without posters)\n"
+        "(no posters were made; the site was built without them)\n"
     )
-    assert sorted(p.name for p in (project / "build").iterdir()) == ["posters"]
+    assert sorted(p.name for p in (project / "build" / "posters").iterdir()) == ["notes.txt"]
+    assert "海报还没有生成" in (project / "build" / "site" / "posters.html").read_text(encoding="utf-8")
 
 
 def test_posters_go_where_mkdocs_yml_says(tmp_path: Path) -> None:
@@ -175,7 +193,7 @@ def test_posters_go_where_mkdocs_yml_says(tmp_path: Path) -> None:
     cfg = project / "mkdocs.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - yizhan:\n", "  - yizhan:\n      posters: prints\n"), encoding="utf-8")
     result = run_yizhan(project, "posters", "--station", "test-center")
-    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache) in prints/"
+    assert made(result) == "Made 1 station poster (1 drawn, 0 from cache), 2 combined PDFs in prints/"
     assert (project / "prints" / "s" / "test-center.pdf").is_file() and not (project / "build").exists()
 
 
@@ -201,13 +219,39 @@ def test_build_makes_posters_and_links_them_into_the_site(tmp_path: Path) -> Non
         ("all.pdf", "posters/all.pdf"),
     ]
     assert all((site / a["href"]).is_file() for a in links)
-    # a build that fails on a poster problem leaves the previous site and posters untouched
-    before = state(project / "build")
-    write(project / "stations", "nanjing/center.yml", NANJING.replace("南京市流动", "南京市𠮷流动"))
+    # a character no font has: the site is built, every other poster is made, and the build exits 1
+    write(project / "stations", "nanjing/center.yml", NANJING.replace("南京市流动", f"南京市{NO_FONT_HAS}流动"))
     result = run_yizhan(project, "build")
-    assert result.returncode == 1
-    assert result.stderr.endswith("\n(`yizhan build --no-posters` builds the site without posters)\n")
-    assert state(project / "build") == before
+    assert result.returncode == 1 and result.stdout.startswith("Built 4 stations into build/site/")
+    assert "Made 3 station posters (0 drawn, 3 from cache), 2 combined PDFs" in result.stdout
+    assert result.stderr.endswith(f"so this station's poster was not made; {FIX}\n1 poster problem: those posters were not made; every other poster was.\n")
+    page = BeautifulSoup((site / "s" / "nj-center.html").read_text(encoding="utf-8"), "html.parser")
+    assert NO_FONT_HAS in page.h1.get_text() and not page.select("p.yz-poster")
+    links = BeautifulSoup((site / "posters.html").read_text(encoding="utf-8"), "html.parser").select("article a[href$='.pdf']")
+    assert [a["href"] for a in links] == ["posters/city/wuxi.pdf", "posters/all.pdf"]
+    assert not (posters / "s" / "nj-center.pdf").exists() and not (site / "posters" / "s" / "nj-center.pdf").exists()
+    assert decode(site / "posters" / "all.pdf", tmp_path) == [EXPECTED[i] for i in ("test-center", "test-station", "test-window")]
+
+
+def test_combined_pdfs_and_site_copies_follow_a_one_station_run(tmp_path: Path) -> None:
+    """The issue's stale-PDF scenario: checkin_urls changes for one station, then `yizhan posters --station` it."""
+    project = make_project(tmp_path / "p")
+    assert run_yizhan(project, "build").returncode == 0
+    cfg = project / "mkdocs.yml"
+    new_kiosk = "http://192.168.1.21:8080/Q/{code}"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(LOCAL_KIOSK, new_kiosk), encoding="utf-8")
+    result = run_yizhan(project, "posters", "--station", "test-station")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "Updated the copies in build/site/posters/."
+    want = EXPECTED["test-station"].replace("192.168.1.20", "192.168.1.21")
+    out, site = project / "build" / "posters", project / "build" / "site" / "posters"
+    for pdf in (out / "s" / "test-station.pdf", site / "s" / "test-station.pdf"):
+        assert decode(pdf, tmp_path) == [want]
+    wuxi = [EXPECTED["test-center"], want, EXPECTED["test-window"]]
+    for folder in (out, site):
+        assert decode(folder / "city" / "wuxi.pdf", tmp_path) == wuxi
+        assert decode(folder / "all.pdf", tmp_path) == [EXPECTED["nj-center"], *wuxi]
+        assert os.path.samefile(folder / "s" / "test-station.pdf", out / "s" / "test-station.pdf")
 
 
 def test_build_without_posters(tmp_path: Path) -> None:

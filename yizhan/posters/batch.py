@@ -19,8 +19,9 @@ from yizhan.errors import YizhanError
 from yizhan.stations.model import Network
 from yizhan.stations.regions import unique_slugs
 
+from . import fonts as fontstate
 from .combined import ASCII, STATIC_TEXT, CharTable, page_stream, write_combined, write_page
-from .fonts import PosterFont
+from .fonts import FIX, PosterFonts
 from .layout import LAYOUT_VERSION, H, PosterContent, W, draw, layout
 
 MANIFEST = "posters.json"  # marks the folder as made by `yizhan posters` and lists what it made
@@ -34,29 +35,27 @@ class PosterResult:
     """What a poster run produced."""
 
     out: Path
-    font: PosterFont
+    fonts: PosterFonts
     stations: int = 0
     drawn: int = 0
     combined: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # one line per poster that could not be made, and why
+    site_copies: str = ""  # the built site whose copies of the PDFs were brought up to date
 
 
-def missing_glyphs(contents: Iterable[PosterContent], font: PosterFont, paths: dict[str, str]) -> list[str]:
-    """One line per station and character the font cannot draw (they would print as empty boxes)."""
-    have = font.chars()
-    contents = list(contents)
-    seen = {ch for p in contents for _, text in p.texts() for ch in text}
-    if all(ord(ch) in have or ch.isspace() for ch in seen):
-        return []
-    problems = []
+def missing_glyphs(contents: Iterable[PosterContent], missing: set[str], paths: dict[str, str]) -> tuple[list[str], set[str]]:
+    """One line per station, field and character no poster font has (they would print as empty boxes), and those stations."""
+    if not missing:
+        return [], set()
+    problems, failing = [], set()
     for p in contents:
         for field_name, text in p.texts():
-            for ch in dict.fromkeys(ch for ch in text if ord(ch) not in have and not ch.isspace()):
-                problems.append(
-                    f"{paths.get(p.id, p.id)}: station {p.id}: {field_name}: the poster font {font.name} has no glyph "
-                    f"for “{ch}” (U+{ord(ch):04X})"
-                )
-    return problems
+            for ch in dict.fromkeys(ch for ch in text if ch in missing):
+                problems.append(f"{paths.get(p.id, p.id)}: station {p.id}: {field_name}: no poster font has “{ch}” (U+{ord(ch):04X}), "
+                                f"so this station's poster was not made; {FIX}")  # fmt: skip
+                failing.add(p.id)
+    return problems, failing
 
 
 def check_out(out: Path) -> None:
@@ -65,15 +64,23 @@ def check_out(out: Path) -> None:
         raise YizhanError(f"{out} exists and was not made by yizhan posters: refusing to write into it (choose another --out)")
 
 
+def claim(out: Path) -> None:
+    """Check the output folder and mark it as made by yizhan posters before anything else is written into it."""
+    check_out(out)
+    if not (out / MANIFEST).exists():
+        with replacing(out / MANIFEST) as tmp:
+            tmp.write_text(json.dumps({"format": 1, "stations": {}, "cities": {}, "all": None}), encoding="utf-8")
+
+
 class PosterStore:
     """The output folder: station PDFs under s/, city PDFs under city/, all.pdf, and the cache under .cache/."""
 
-    def __init__(self, out: Path, font: PosterFont) -> None:
+    def __init__(self, out: Path, fonts: PosterFonts) -> None:
         self.out = out
-        self.font = font
+        self.fonts = fonts
         self.cache = out / ".cache"
         self.manifest_path = out / MANIFEST
-        self.table = CharTable(self.cache / "chars.json", font.fingerprint)
+        self.table = CharTable(self.cache / "chars.json", fonts.fingerprint)
         check_out(out)
         try:
             self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
@@ -93,10 +100,9 @@ def _canvas(path: Path, title: str):  # type: ignore[no-untyped-def]
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
-    from .fonts import FONT_NAME
-
     rl_config.useA85 = 0  # binary Flate streams: a quarter smaller, and no ASCII85 pass over every page
-    c = Canvas(str(path), pagesize=(W, H), pageCompression=1, invariant=1, initialFontName=FONT_NAME, initialFontSize=12)
+    first = fontstate.CURRENT.first
+    c = Canvas(str(path), pagesize=(W, H), pageCompression=1, invariant=1, initialFontName=first, initialFontSize=12)
     c.setTitle(title)
     c.setCreator("yizhan posters")
     return c
@@ -113,7 +119,7 @@ def render(p: PosterContent, key: str, cache: Path, index: dict[str, int], table
         c = _canvas(tmp, p.name)
         draw(c, ops)
         c.save()
-        stream, used = page_stream(ops, index)
+        stream, used = page_stream(ops, index, fontstate.CURRENT.slot)
         write_page(base / f"{key}-{table_id}.page", stream, used)
 
 
@@ -124,9 +130,9 @@ def _render_chunk(args: tuple[list[tuple[PosterContent, str]], str]) -> int:
     return len(jobs)
 
 
-def _init_worker(font: PosterFont, index: dict[str, int], table_id: str) -> None:
+def _init_worker(fonts: PosterFonts, index: dict[str, int], table_id: str) -> None:
     global _TABLE
-    font.register()
+    fonts.register()
     _TABLE = (index, table_id)
 
 
@@ -165,6 +171,7 @@ class Selection:
     ids: tuple[str, ...]  # in the network's order
     city: str | None = None
     full: bool = True
+    skipped: tuple[str, ...] = ()  # asked for, but a character of theirs is in no poster font
 
 
 def select(network: Network, selected: list[str] | None = None, city: str | None = None) -> Selection:
@@ -179,57 +186,65 @@ def select(network: Network, selected: list[str] | None = None, city: str | None
 def make_posters(
     network: Network,
     contents: dict[str, PosterContent],
-    font: PosterFont,
+    fonts: PosterFonts,
     out: Path,
     selection: Selection | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PosterResult:
-    """The posters of `selection` (default: every station), each drawn only when its content is not cached."""
+    """The posters of `selection` (default: every station), each drawn only when its content is not cached; then every
+    combined PDF whose pages changed, so city PDFs and all.pdf always hold what s/<id>.pdf holds."""
     start = time.perf_counter()
-    font.register()
-    store = PosterStore(out, font)
-    cities = network.by_city()
+    fonts.register()
+    store = PosterStore(out, fonts)
     selection = selection or select(network)
-    ids, city, full = list(selection.ids), selection.city, selection.full
-    keys = {sid: contents[sid].key(font.fingerprint) for sid in ids}
-    store.table.extend([ASCII, STATIC_TEXT, *(text for sid in ids for text in contents[sid].strings())])
-    todo = [(contents[sid], keys[sid]) for sid in ids if not store.cached(keys[sid])]
-    result = PosterResult(out, font, stations=len(ids), drawn=len(todo))
+    ids, full, skipped = list(selection.ids), selection.full, set(selection.skipped)
+    store.table.extend([ASCII, STATIC_TEXT, *(t for sid, p in contents.items() if sid not in skipped for t in p.strings())], fonts.slot)
+    keys = {sid: contents[sid].key(fonts.fingerprint) for sid in ids}
+    shown = dict(keys)  # station -> the poster s/<id>.pdf holds after this run
+    if not full:  # the other stations keep the posters they have; one not in this encoding is drawn again
+        old = store.manifest.get("stations", {})
+        for sid in network.stations:
+            entry = old.get(sid)
+            if sid in shown or sid in skipped or not entry or not (out / entry["file"]).exists():
+                continue
+            shown[sid] = entry["key"] if store.cached(entry["key"]) else keys.setdefault(sid, contents[sid].key(fonts.fingerprint))
+    todo = [(contents[sid], key) for sid, key in keys.items() if not store.cached(key)]
+    result = PosterResult(out, fonts, stations=len(ids), drawn=len(todo))
     files = city_files(network)
     groups: list[tuple[str, str, list[str]]] = []  # (label, file, keys)
-    for name, districts in cities.items():
-        if full or name == city:
-            groups.append((name, files[name], [keys[s.id] for d in districts.values() for s in d]))
-    if full:
-        groups.append(("全部驿站", "all.pdf", [keys[sid] for sid in ids]))
-    old = store.manifest
-    old_groups = {g["file"]: g["key"] for g in [*old.get("cities", {}).values(), *([old["all"]] if old.get("all") else [])]}
+    for name, districts in network.by_city().items():
+        gkeys = [shown[s.id] for d in districts.values() for s in d if s.id in shown]
+        if gkeys:
+            groups.append((name, files[name], gkeys))
+    if shown:
+        groups.append(("全部驿站", "all.pdf", [shown[sid] for sid in network.stations if sid in shown]))
+    old_groups = {g["file"]: g["key"] for g in [*store.manifest.get("cities", {}).values(), *([store.manifest["all"]] if store.manifest.get("all") else [])]}
     stale = [g for g in groups if old_groups.get(g[1]) != _group_key(g[2]) or not (out / g[1]).exists()]
     stale.sort(key=lambda g: -len(g[2]))
     procs = jobs or os.cpu_count() or 1
     parallel = procs > 1 and len(todo) >= PARALLEL_MIN
     with progress(len(todo) + len(stale)) if progress else contextlib.nullcontext() as bar:
         step = bar.update if bar else (lambda n: None)
-        _draw(todo, store, parallel, procs, font, step)
+        _draw(todo, store, parallel, procs, fonts, step)
         for label, file, gkeys in stale:  # byte assembly of cached pages: no drawing, so no pool needed
             title = "全部驿站海报" if file == "all.pdf" else f"{label}驿站海报"
-            write_combined(out / file, [store.stream(k) for k in gkeys], store.table.chars, title)
+            write_combined(out / file, [store.stream(k) for k in gkeys], store.table.chars, title, fonts.slot)
             step(1)
     pages, linked = os.path.join(store.cache, "pages"), os.path.join(out, "s")
-    for sid in ids:
-        src, dst = os.path.join(pages, keys[sid][:2], f"{keys[sid]}.pdf"), os.path.join(linked, f"{sid}.pdf")
+    for sid, key in keys.items():
+        src, dst = os.path.join(pages, key[:2], f"{key}.pdf"), os.path.join(linked, f"{sid}.pdf")
         with contextlib.suppress(OSError):
             if os.path.samestat(os.stat(src), os.stat(dst)):
                 continue  # already linked (plain strings and two stats: this runs for every station)
         link(Path(src), Path(dst))
     result.combined = [g[1] for g in groups]
-    _write_manifest(store, network, ids, keys, groups, full)
+    _write_manifest(store, network, shown, groups, full, skipped)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _draw(todo: list[tuple[PosterContent, str]], store: PosterStore, parallel: bool, procs: int, font: PosterFont, step) -> None:  # type: ignore[no-untyped-def]
+def _draw(todo: list[tuple[PosterContent, str]], store: PosterStore, parallel: bool, procs: int, fonts: PosterFonts, step) -> None:  # type: ignore[no-untyped-def]
     """Draw the posters that are not cached (in a process pool over chunks when parallel)."""
     table = (store.table.index, store.table.id)
     if not parallel:
@@ -238,35 +253,35 @@ def _draw(todo: list[tuple[PosterContent, str]], store: PosterStore, parallel: b
             step(1)
         return
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(min(procs, os.cpu_count() or procs), initializer=_init_worker, initargs=(font, *table)) as pool:
+    with ctx.Pool(min(procs, os.cpu_count() or procs), initializer=_init_worker, initargs=(fonts, *table)) as pool:
         for n in pool.imap_unordered(_render_chunk, [(c, str(store.cache)) for c in _chunks(todo, CHUNK)]):
             step(n)
 
 
-def _write_manifest(store: PosterStore, network: Network, ids: list[str], keys: dict[str, str], groups, full: bool) -> None:  # type: ignore[no-untyped-def]
-    """Record what exists; in a full run, remove station PDFs and cache entries that are no longer used."""
+def _write_manifest(store: PosterStore, network: Network, shown: dict[str, str], groups, full: bool, skipped: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """Record what exists; remove the PDFs of stations that are gone or whose poster could not be made (in a full run,
+    also cache entries that are no longer used)."""
     old = store.manifest
     stations = {} if full else {k: v for k, v in old.get("stations", {}).items() if (store.out / v["file"]).exists()}
-    cities = {} if full else {k: v for k, v in old.get("cities", {}).items() if (store.out / v["file"]).exists()}
-    for sid in ids:
-        s = network.stations[sid]
-        stations[sid] = {"key": keys[sid], "city": s.region.city, "file": f"s/{sid}.pdf"}
-    entry_all = old.get("all") if not full and old.get("all") and (store.out / old["all"]["file"]).exists() else None
-    for label, file, gkeys in groups:
-        entry = {"file": file, "key": _group_key(gkeys), "count": len(gkeys)}
-        if file == "all.pdf":
-            entry_all = entry
-        else:
-            cities[label] = entry
+    for sid, key in shown.items():
+        stations[sid] = {"key": key, "city": network.stations[sid].region.city, "file": f"s/{sid}.pdf"}
+    for sid in skipped:
+        entry = stations.pop(sid, None)
+        if entry:
+            (store.out / entry["file"]).unlink(missing_ok=True)
+    cities = {label: {"file": file, "key": _group_key(gkeys), "count": len(gkeys)} for label, file, gkeys in groups if file != "all.pdf"}
+    entry_all = next(({"file": f, "key": _group_key(k), "count": len(k)} for _, f, k in groups if f == "all.pdf"), None)
+    for sid, v in old.get("stations", {}).items():
+        if sid not in stations:
+            (store.out / v["file"]).unlink(missing_ok=True)
+    for v in old.get("cities", {}).values():
+        if v["file"] not in {c["file"] for c in cities.values()}:
+            (store.out / v["file"]).unlink(missing_ok=True)
+    if entry_all is None:
+        (store.out / "all.pdf").unlink(missing_ok=True)
     if full:
-        for sid, v in old.get("stations", {}).items():
-            if sid not in stations:
-                (store.out / v["file"]).unlink(missing_ok=True)
-        for v in old.get("cities", {}).values():
-            if v["file"] not in {c["file"] for c in cities.values()}:
-                (store.out / v["file"]).unlink(missing_ok=True)
-        _prune_cache(store, {v["key"] for v in stations.values()})
-    data = {"format": 1, "font": {"name": store.font.name, "path": str(store.font.path)},
+        _prune_cache(store, set(shown.values()))
+    data = {"format": 1, "fonts": [{"name": n, "path": p} for n, p in zip(store.fonts.names, store.fonts.paths)],
             "stations": stations, "cities": cities, "all": entry_all}  # fmt: skip
     with replacing(store.manifest_path) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

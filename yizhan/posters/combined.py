@@ -1,8 +1,8 @@
 """Combined poster PDFs assembled from cached page streams, so one changed poster never redraws the others.
 
-Every page is encoded once with a document-independent character table (global index i: font /Y<i//256>,
-code i%256), compressed and cached. A combined PDF is then the cached streams plus, once per PDF, one
-TrueType subset per 256-character block holding only the glyphs its pages use (cut by reportlab).
+Every page is encoded once with a document-independent character table (global index i, drawn by font k of the
+chain: font /Y<k>_<i//256>, code i%256), compressed and cached. A combined PDF is then the cached streams plus, once
+per PDF, one TrueType subset per font and 256-character block holding only the glyphs its pages use (cut by reportlab).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .layout import H, W
 
 ASCII = "".join(chr(c) for c in range(32, 127))
 # Every non-ASCII character the layout prints by itself (tests check that poster_layout.py uses no other).
-STATIC_TEXT = "流动党员服务驿站扫码报到查看信息点不了？手机浏览器输入也可在打开，或平板上热线：暂无请联系级开放时间未登记先致电咨询地址网查编号更新于·…（）　"
+STATIC_TEXT = "流动党员服务驿站扫码报到查看信息点不了？手机浏览器输入也可在打开，或平板上热线：暂无请联系级开放时间未登记先致电咨询地址网查编号更新于·…（）　的“”找里搜索"
 
 
 class CharTable:
@@ -40,9 +40,18 @@ class CharTable:
         self.index = {ch: i for i, ch in enumerate(self.chars)}
         self._dirty = not path.exists()
 
-    def extend(self, texts: Iterable[str]) -> None:
-        """Give every new character the next index, and save the table if it grew."""
-        new = sorted({ch for text in texts for ch in text} - self.index.keys())
+    @staticmethod
+    def peek(path: Path) -> str:
+        """The characters a saved table holds, whatever its font (they go into the next font cut too)."""
+        try:
+            chars = json.loads(path.read_text(encoding="utf-8")).get("chars")
+        except (OSError, ValueError, AttributeError):
+            return ""
+        return chars if isinstance(chars, str) else ""
+
+    def extend(self, texts: Iterable[str], drawable: dict[str, str]) -> None:
+        """Give every new character a font can draw the next index, and save the table if it grew."""
+        new = sorted({ch for text in texts for ch in text if ch in drawable} - self.index.keys())
         for ch in new:
             self.index[ch] = len(self.chars)
             self.chars += ch
@@ -52,8 +61,11 @@ class CharTable:
             self._dirty = False
 
 
-def page_stream(ops: list[list[Any]], index: dict[str, int]) -> tuple[bytes, set[int]]:
-    """A display list as a PDF content stream in the table's encoding, and the table indices it uses."""
+def page_stream(ops: list[list[Any]], index: dict[str, int], slot: dict[str, str]) -> tuple[bytes, set[int]]:
+    """A display list as a PDF content stream in the table's encoding, and the table indices it uses.
+
+    `slot` gives each character's font (YizhanF<k>); its resource in a combined PDF is /Y<k>_<block>.
+    """
     out: list[str] = []
     used: set[int] = set()
     size = 12.0
@@ -61,15 +73,16 @@ def page_stream(ops: list[list[Any]], index: dict[str, int]) -> tuple[bytes, set
         kind = op[0]
         if kind == "text":
             parts = [f"BT {op[1]} {op[2]} Td"]
-            block, codes = -1, bytearray()
+            block, codes = "", bytearray()
             for ch in op[3]:
                 i = index[ch]
                 used.add(i)
-                if i >> 8 != block:
+                resource = f"{slot[ch][7:]}_{i >> 8}"
+                if resource != block:
                     if codes:
                         parts.append(f"<{codes.hex()}> Tj")
                         codes = bytearray()
-                    block = i >> 8
+                    block = resource
                     parts.append(f"/Y{block} {size} Tf")
                 codes.append(i & 255)
             if codes:
@@ -138,14 +151,11 @@ class _Writer:
         self.f.write(f"trailer\n<< /Size {size} /Root {root} 0 R /Info {info} 0 R >>\nstartxref\n{start}\n%%EOF\n".encode())
 
 
-def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> None:
-    """One PDF of the cached pages, in order, with one embedded subset of the font per 256-character block used."""
+def write_combined(target: Path, pages: list[Path], chars: str, title: str, slot: dict[str, str]) -> None:
+    """One PDF of the cached pages, in order, with one embedded subset per font and 256-character block used."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN
 
-    from .fonts import FONT_NAME
-
-    face = pdfmetrics.getFont(FONT_NAME).face
     bodies: list[bytes] = []
     used: set[int] = set()
     for page in pages:
@@ -153,7 +163,7 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> N
         if head:
             used.update(map(int, head.split(b",")))
         bodies.append(body)
-    blocks = sorted({i >> 8 for i in used})
+    blocks = sorted({(int(slot[chars[i]][7:]), i >> 8) for i in used})
     first_font = 5
     first_page = first_font + 4 * len(blocks)
     size = first_page + 2 * len(pages)
@@ -162,15 +172,16 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str) -> N
         w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
         kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(len(pages)))
         w.obj(2, f"<< /Type /Pages /Count {len(pages)} /Kids [{kids}] >>")
-        fonts = " ".join(f"/Y{b} {first_font + 4 * k} 0 R" for k, b in enumerate(blocks))
+        fonts = " ".join(f"/Y{f}_{b} {first_font + 4 * k} 0 R" for k, (f, b) in enumerate(blocks))
         w.obj(3, f"<< /Font << {fonts} >> /ProcSet [/PDF /Text] >>")
         w.obj(4, f"<< /Title {_text(title)} /Creator (yizhan posters) /Producer (yizhan with ReportLab font subsetting) >>")
-        flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
-        for k, block in enumerate(blocks):
+        for k, (font, block) in enumerate(blocks):
+            face = pdfmetrics.getFont(f"YizhanF{font}").face
+            flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
             num = first_font + 4 * k
-            codes = {i & 255: chars[i] for i in used if i >> 8 == block}
+            codes = {i & 255: chars[i] for i in used if i >> 8 == block and slot[chars[i]] == f"YizhanF{font}"}
             subset = [ord(codes[c]) if c in codes else 0 for c in range(256)]
-            name = (SUBSETN(block) + b"+" + face.name + face.subfontNameX).decode("latin-1")
+            name = (SUBSETN(k) + b"+" + face.name + face.subfontNameX).decode("latin-1")
             widths = " ".join(str(round(face.getCharWidth(cp), 3)) for cp in subset)
             w.obj(num, f"<< /Type /Font /Subtype /TrueType /BaseFont /{name} /FirstChar 0 /LastChar 255 /Widths [{widths}] "
                        f"/FontDescriptor {num + 1} 0 R /ToUnicode {num + 3} 0 R >>")  # fmt: skip

@@ -1,92 +1,310 @@
-"""Find and load the TrueType CJK font that posters embed (reportlab embeds TrueType outlines only)."""
+"""The poster fonts: a chain (poster_font, installed CJK fonts, the bundled last resort), each character from the
+first font that has it, every font cut to the characters the posters use and turned into TrueType for reportlab."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from yizhan.durable import replacing
 from yizhan.errors import YizhanError
 
-# Debian/Ubuntu packages with TrueType (glyf) CJK outlines, best first. Noto CJK (fonts-noto-cjk) is
-# CFF-based and reportlab cannot embed it.
-CANDIDATES: list[tuple[Path, int, str]] = [
-    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0, "fonts-wqy-zenhei"),
-    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0, "fonts-wqy-microhei"),
-    (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), 0, "fonts-arphic-uming"),
-    (Path("/usr/share/fonts/truetype/arphic/ukai.ttc"), 0, "fonts-arphic-ukai"),
-]
-INSTALL_HINT = (
-    "install a TrueType CJK font (Debian: `apt-get install fonts-wqy-zenhei`) or set `poster_font: PATH.ttf` "
-    "under the yizhan plugin in mkdocs.yml"
-)
-FONT_NAME = "YizhanCJK"
+from .fontfind import FONT_SUFFIXES, FoundFont, font_folders, installed_fonts
+
+FONTDATA = Path(__file__).parent / "fontdata"  # see fontdata/README.md: where they come from, licences, fetch.py
+BUNDLED = (FONTDATA / "DroidSansFallbackFull.ttf", FONTDATA / "LiberationSans-Regular.ttf")  # CJK, then Latin
+FIX = ("install a font that has it (Debian/Ubuntu: `apt-get install fonts-noto-cjk`; Windows and macOS: Noto Sans CJK SC "
+       "or Source Han Sans SC) or add its file to poster_font under the yizhan plugin in mkdocs.yml")  # fmt: skip
+CACHE_FORMAT = "1"  # bump when the subsetting below changes: every cached font (and poster) is made again
 
 
 @dataclass(frozen=True)
-class PosterFont:
-    """A loadable TrueType font: where it is, which face of a collection, and a fingerprint for caches."""
+class FontSource:
+    """One font of the chain: its file, the face of a collection, its family name and where it came from."""
 
     path: Path
     index: int
     name: str
+    origin: str  # "poster_font", "installed" or "bundled"
+    fingerprint: str  # changes when the file changes
+
+
+def _open(path: Path, index: int, lazy: bool = True) -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(str(path), fontNumber=index, lazy=lazy)
+
+
+def _faces(path: Path) -> int:
+    """How many faces a font file holds (1 for a plain .ttf/.otf)."""
+    with path.open("rb") as f:
+        head = f.read(12)
+    return int.from_bytes(head[8:12], "big") if head[:4] == b"ttcf" else 1
+
+
+def pick_face(path: Path) -> int:
+    """The face of a collection best for Simplified Chinese text: SC/GB/CN in its family name, regular weight."""
+    n = _faces(path)
+    if n == 1:
+        return 0
+    best, score = 0, -99
+    for i in range(n):
+        names = _open(path, i)["name"]
+        family = (names.getDebugName(16) or names.getDebugName(1) or "").replace("-", " ")
+        style = (names.getDebugName(17) or names.getDebugName(2) or "").lower()
+        words = set(family.upper().split())
+        s = 2 * bool(words & {"SC", "GB", "CN"}) - 2 * bool(words & {"TC", "HK", "JP", "KR", "K", "J"})
+        s -= ("MONO" in words) + ("UI" in words)
+        s += style in ("regular", "normal", "book", "w3")
+        if s > score:
+            best, score = i, s
+    return best
+
+
+def describe(path: Path, index: int | None, origin: str) -> FontSource:
+    """A font of the chain, checked to be a font; YizhanError says why a file cannot be used."""
+    try:
+        index = pick_face(path) if index is None else index
+        names = _open(path, index)["name"]
+        name = names.getBestFamilyName() or path.stem
+        st = path.stat()
+    except Exception as err:  # noqa: BLE001 (fontTools raises many kinds of errors on a damaged file)
+        raise YizhanError(f"poster font {path}: not a usable TrueType or OpenType font ({type(err).__name__}: {err})") from None
+    key = f"{CACHE_FORMAT}|{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}"
+    return FontSource(path, index, str(name), origin, hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
+def configured_font(entry: str, base: Path) -> FontSource:
+    """A poster_font entry: a path (relative to the project; `PATH#N` picks face N) or an installed font's file name."""
+    text, _, face = entry.partition("#")
+    path = Path(text) if Path(text).is_absolute() else base / text
+    if not path.is_file() and os.sep not in text and "/" not in text:
+        path = next((d / text for d in font_folders() if (d / text).is_file()), path)
+    if not path.is_file():
+        raise YizhanError(f"poster font {text} (poster_font in mkdocs.yml) not found: give the path of a .ttf, .ttc or .otf file, "
+                          f"or the file name of an installed font such as msyh.ttc")  # fmt: skip
+    if not path.name.lower().endswith(FONT_SUFFIXES):
+        raise YizhanError(f"poster font {path} (poster_font in mkdocs.yml): expected a .ttf, .ttc, .otf or .otc file")
+    return describe(path, int(face) if face.isdigit() else None, "poster_font")
+
+
+@dataclass
+class FontChain:
+    """The fonts to try, in order; each one's character coverage is read only when a character is still missing."""
+
+    sources: list[FontSource]
+    notes: list[str] = field(default_factory=list)  # installed fonts that were skipped, and why
+    _cover: dict[int, set[int]] = field(default_factory=dict)
+
+    def coverage(self, k: int) -> set[int]:
+        if k not in self._cover:
+            try:
+                self._cover[k] = set(_open(self.sources[k].path, self.sources[k].index)["cmap"].getBestCmap() or {})
+            except Exception as err:  # noqa: BLE001 (a damaged font is skipped, not fatal)
+                self.notes.append(f"poster font {self.sources[k].path} skipped: its character map cannot be read ({err})")
+                self._cover[k] = set()
+        return self._cover[k]
+
+    def assign(self, chars: Iterable[str]) -> tuple[dict[str, int], set[str]]:
+        """Each character's font (index in the chain), and the characters no font has (white space needs none)."""
+        todo = set(chars)
+        slot: dict[str, int] = {}
+        for k in range(len(self.sources)):
+            if not todo:
+                break
+            have = self.coverage(k)
+            found = {ch for ch in todo if ord(ch) in have}
+            slot.update(dict.fromkeys(found, k))
+            todo -= found
+        return slot, {ch for ch in todo if not ch.isspace()}
+
+
+def font_chain(configured: Iterable[str], base: Path, installed: list[FoundFont] | None = None,
+               bundled: tuple[Path, ...] = BUNDLED) -> FontChain:  # fmt: skip
+    """poster_font's fonts, then the installed CJK fonts (best first), then the font that ships with yizhan."""
+    sources = [configured_font(entry, base) for entry in configured]
+    notes: list[str] = []
+    for found in installed_fonts() if installed is None else installed:
+        try:
+            sources.append(describe(found.path, found.index, "installed"))
+        except YizhanError as err:
+            notes.append(f"{err}: skipped")
+    for path in bundled:
+        if path.is_file():
+            sources.append(describe(path, 0, "bundled"))
+    if not sources:
+        raise YizhanError(f"no font for posters: the fonts that ship with yizhan ({FONTDATA}) are missing; reinstall yizhan or {FIX}")
+    seen: set[tuple[Path, int]] = set()
+    unique = [s for s in sources if (s.path.resolve(), s.index) not in seen and not seen.add((s.path.resolve(), s.index))]  # type: ignore[func-returns-value]
+    return FontChain(unique, notes)
+
+
+@dataclass(frozen=True)
+class PosterFonts:
+    """The fonts registered with reportlab for a run: which font draws each character, and a fingerprint for caches."""
+
+    files: tuple[tuple[str, str], ...]  # (reportlab font name, TrueType file cut to the characters it draws)
+    slot: dict[str, str]  # character -> reportlab font name
     fingerprint: str
+    names: tuple[str, ...]  # the family names of the fonts used, for the run's first line
+    paths: tuple[str, ...]
 
     def register(self) -> None:
-        """Register the font with reportlab under FONT_NAME (once per process)."""
+        """Register the fonts with reportlab (once per process) and make them the ones layouts measure with."""
         from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
 
-        if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(_load(self.path, self.index))
+        _astral_to_unicode()
+        have = set(pdfmetrics.getRegisteredFontNames())
+        for name, path in self.files:
+            if name not in have:
+                pdfmetrics.registerFont(TTFont(name, path))
+        widths: dict[str, float] = {}
+        for ch, name in self.slot.items():
+            face = pdfmetrics.getFont(name).face
+            widths[ch] = face.charWidths.get(ord(ch), face.defaultWidth)
+        global CURRENT
+        CURRENT = Active(self.slot, widths, self.files[0][0] if self.files else "Helvetica")
 
-    def chars(self) -> set[int]:
-        """The code points the font has glyphs for."""
-        from reportlab.pdfbase import pdfmetrics
 
-        self.register()
-        return set(pdfmetrics.getFont(FONT_NAME).face.charToGlyph)
+def _astral_to_unicode() -> None:
+    """Make reportlab's ToUnicode maps write characters beyond U+FFFF as UTF-16 pairs, as the PDF standard asks.
+
+    reportlab 5.1 writes `<%04X>` of the code point, so 𬇙 (U+2C1D9) copies and searches as Ⱍ (U+2C1D). Every
+    other entry is written exactly as reportlab writes it.
+    """
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "yizhan", False):
+        return
+
+    def make(fontname: str, subset: list[int]) -> str:
+        text = original(fontname, [min(cp, 0xFFFF) for cp in subset])
+        for i, cp in enumerate(subset):
+            if cp > 0xFFFF:
+                text = text.replace(f"\n<{i:02X}> <FFFF>\n", f"\n<{i:02X}> <{chr(cp).encode('utf-16-be').hex().upper()}>\n", 1)
+        return text
+
+    make.yizhan = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
 
 
-_LOADED: dict[tuple[Path, int], object] = {}  # parsed once per process (a CJK font file is 10-20 MB)
+@dataclass(frozen=True)
+class Active:
+    """The registered fonts that layouts measure and draw with."""
+
+    slot: dict[str, str]
+    widths: dict[str, float]  # advance in 1/1000 em
+    first: str  # the font of the first run, and of the canvas
 
 
-def _load(path: Path, index: int):  # type: ignore[no-untyped-def]
-    """A reportlab TTFont, or a YizhanError saying why the file cannot be used."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+CURRENT = Active({}, {}, "Helvetica")
 
-    if (path, index) in _LOADED:
-        return _LOADED[path, index]
-    try:
-        font = _LOADED[path, index] = TTFont(FONT_NAME, str(path), subfontIndex=index)
-        return font
-    except TTFError as err:
-        text = str(err)
-        if "postscript outlines" in text.lower() or "cff" in text.lower():
-            why = "it has PostScript (CFF) outlines, which reportlab cannot embed (Noto CJK is such a font)"
+
+def _to_truetype(font: Any) -> None:
+    """Replace CFF outlines by TrueType quadratic ones (fontTools' otf2ttf recipe: cu2qu, 1 unit of tolerance)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    quad = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        quad[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, quad
+    for tag in ("CFF ", "CFF2", "VORG"):
+        if tag in font:
+            del font[tag]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in quad.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements"):  # fmt: skip
+        setattr(maxp, attr, 1 if attr == "maxZones" else 0)
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 3.0, [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def cut(source: FontSource, chars: str, target: Path) -> None:
+    """Write a TrueType font with only `chars` of `source` (CFF outlines converted), for reportlab to embed."""
+    from fontTools import subset
+
+    font = _open(source.path, source.index, lazy=False)
+    options = subset.Options()
+    options.layout_features, options.hinting, options.notdef_outline = [], False, True
+    options.glyph_names, options.desubroutinize, options.name_IDs = False, True, [0, 1, 2, 3, 4, 5, 6]
+    options.drop_tables += ["VORG", "vhea", "vmtx", "DSIG", "BASE", "GSUB", "GPOS", "GDEF", "EBDT", "EBLC", "EBSC", "bdat", "bloc"]
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[ord(ch) for ch in chars])
+    sub.subset(font)
+    if "glyf" not in font:
+        _to_truetype(font)
+    if "OS/2" in font:
+        font["OS/2"].fsType = font["OS/2"].fsType & ~0x0100  # the subset may be subset again (reportlab does so)
+    with replacing(target) as tmp:
+        font.save(str(tmp))
+
+
+def prepare_fonts(chain: FontChain, chars: Iterable[str], cache: Path) -> tuple[PosterFonts, set[str]]:
+    """Cut every font the characters need (cached by font and character set); returns them and the characters no font has."""
+    slot, missing = chain.assign(chars)
+    used = sorted(set(slot.values()))
+    folder = cache / "fonts"
+    files, names, paths, keep = [], [], [], set()
+    for k in used:
+        source = chain.sources[k]
+        text = "".join(sorted(ch for ch, i in slot.items() if i == k))
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        target = folder / f"{source.fingerprint}-{digest}.ttf"
+        if not target.is_file():
+            try:
+                cut(source, text, target)
+            except Exception as err:  # noqa: BLE001 (a font fontTools cannot cut is a message, not a traceback)
+                raise YizhanError(f"poster font {source.path}: cannot be prepared for posters ({type(err).__name__}: {err}); "
+                                  "remove it from poster_font or install another CJK font") from None  # fmt: skip
+        keep.add(target.name)
+        files.append((f"YizhanF{k}", str(target)))
+        names.append(source.name)
+        paths.append(str(source.path))
+    if folder.is_dir():  # earlier cuts of the same fonts for other character sets (only names this function writes)
+        for old in folder.glob("*-*.ttf"):
+            if old.name not in keep and len(old.stem) == 33:
+                old.unlink(missing_ok=True)
+    names_of = {k: f"YizhanF{k}" for k in used}
+    fingerprint = hashlib.sha256("|".join(chain.sources[k].fingerprint for k in used).encode()).hexdigest()[:16]
+    fonts = PosterFonts(tuple(files), {ch: names_of[k] for ch, k in slot.items()}, fingerprint, tuple(names), tuple(paths))
+    return fonts, missing
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Text split into (font, part) runs by the font that draws each character."""
+    slot, first = CURRENT.slot, CURRENT.first
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        name = slot.get(ch, first)
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + ch)
         else:
-            why = f"it is not a usable TrueType font ({text})"
-        raise YizhanError(f"poster font {path}: {why}; {INSTALL_HINT}") from None
+            out.append((name, ch))
+    return out
 
 
-def _describe(path: Path, index: int) -> PosterFont:
-    """Load a font once to check it and learn its name; fingerprint = path, face, size and mtime."""
-    font = _load(path, index)
-    raw = getattr(font.face, "familyName", None) or font.face.name
-    name = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
-    st = path.stat()
-    key = f"{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}"
-    return PosterFont(path, index, name, hashlib.sha256(key.encode()).hexdigest()[:16])
-
-
-def find_font(configured: str | None, base: Path, candidates: list[tuple[Path, int, str]] | None = None) -> PosterFont:
-    """The configured font (`poster_font`, relative to the project; `PATH#N` picks face N), else the first installed candidate."""
-    if configured:
-        text, _, face = configured.partition("#")
-        path = Path(text) if Path(text).is_absolute() else base / text
-        if not path.is_file():
-            raise YizhanError(f"poster font {path} (poster_font in mkdocs.yml) not found; {INSTALL_HINT}")
-        return _describe(path, int(face) if face.isdigit() else 0)
-    for path, index, _package in CANDIDATES if candidates is None else candidates:
-        if path.is_file():
-            return _describe(path, index)
-    raise YizhanError(f"no CJK font for posters found; {INSTALL_HINT}")
+def width(text: str, size: float) -> float:
+    """The width of text in points at `size`, each character measured in its own font."""
+    widths = CURRENT.widths
+    return 0.001 * size * sum(widths.get(ch, 500.0) for ch in text)

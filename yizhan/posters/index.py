@@ -43,12 +43,16 @@ def load_index(root: Path) -> PosterIndex | None:
     return index
 
 
-def planned_index(network: Network, root: Path) -> PosterIndex:
-    """The files a full `yizhan posters` run makes, known before it runs (for `yizhan build`)."""
+def planned_index(network: Network, root: Path, skipped: set[str] | None = None) -> PosterIndex:
+    """The files a full `yizhan posters` run makes, known before it runs (for `yizhan build`); `skipped` get none."""
+    skipped = skipped or set()
     files = city_files(network)
-    index = PosterIndex(root, stations={sid: f"s/{sid}.pdf" for sid in network.stations})
-    index.cities = {city: (files[city], sum(len(v) for v in d.values())) for city, d in network.by_city().items()}
-    index.all = ("all.pdf", len(network))
+    index = PosterIndex(root, stations={sid: f"s/{sid}.pdf" for sid in network.stations if sid not in skipped})
+    for city, districts in network.by_city().items():
+        count = sum(1 for d in districts.values() for s in d if s.id not in skipped)
+        if count:
+            index.cities[city] = (files[city], count)
+    index.all = ("all.pdf", len(index.stations)) if index.stations else None
     return index
 
 

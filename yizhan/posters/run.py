@@ -10,15 +10,17 @@ from typing import Any
 
 from yizhan import config
 from yizhan.config import Settings
+from yizhan.durable import MARKER
 from yizhan.errors import YizhanError
 from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
 
-from .batch import PosterResult, Selection, check_out, make_posters, missing_glyphs, select
-from .fonts import PosterFont, find_font
-from .index import PosterIndex, link_into_site, load_index, planned_index
+from .batch import PosterResult, Selection, check_out, claim, make_posters, missing_glyphs, select
+from .combined import ASCII, STATIC_TEXT, CharTable
+from .fonts import PosterFonts, font_chain, prepare_fonts
+from .index import SITE_DIR, PosterIndex, link_into_site, load_index, planned_index
 from .layout import PosterContent
-from .settings import poster_contents
+from .settings import placeholder_warning, poster_contents
 
 Say = Callable[[str], None]
 
@@ -29,17 +31,18 @@ def _stderr(text: str) -> None:
 
 @dataclass
 class PosterJob:
-    """Everything checked and ready to draw."""
+    """Everything checked and ready to draw, and the posters that cannot be made (one line each, with the fix)."""
 
     network: Network
     contents: dict[str, PosterContent]
-    font: PosterFont
+    fonts: PosterFonts
     selection: Selection
+    problems: list[str]
 
 
-def prepare(project: Path, network: Network, shown: str, selected: list[str] | None = None, city: str | None = None,
+def prepare(project: Path, network: Network, shown: str, out: Path, selected: list[str] | None = None, city: str | None = None,
             say: Say = _stderr, settings: Settings | None = None) -> PosterJob:  # fmt: skip
-    """Check the selection, the configuration, the font and every glyph before drawing anything."""
+    """Check the selection and the configuration, cut the fonts, and find the posters a missing character stops."""
     settings = settings or config.load(project)
     unknown = [sid for sid in selected or [] if sid not in network.stations]
     if unknown:
@@ -50,18 +53,22 @@ def prepare(project: Path, network: Network, shown: str, selected: list[str] | N
         hint = f" (did you mean {city}市?)" if f"{city}市" in cities else ""
         raise YizhanError(f"unknown city: {city}{hint}; cities in {shown}/: {'、'.join(cities)}")
     contents = poster_contents(network, settings)
-    font = find_font(settings.poster_font, project)
-    say(f"Poster font: {font.name} ({font.path})")
+    warning = placeholder_warning(settings)
+    if warning:
+        say(warning)
+    chain = font_chain(settings.poster_font, project)
+    claim(out)  # nothing is written into a folder yizhan posters did not make
+    for note in chain.notes:
+        say(note)
+    chars = [ASCII, STATIC_TEXT, CharTable.peek(out / ".cache" / "chars.json"), *(t for p in contents.values() for t in p.strings())]
+    fonts, missing = prepare_fonts(chain, "".join(dict.fromkeys(ch for text in chars for ch in text)), out / ".cache")
+    say(f"Poster fonts: {'; '.join(f'{n} ({p})' for n, p in zip(fonts.names, fonts.paths))}")
     selection = select(network, selected, city)
-    wanted = [contents[sid] for sid in selection.ids]
-    problems = missing_glyphs(wanted, font, {sid: s.path for sid, s in network.stations.items()})
-    if problems:
-        n = len(problems)
-        raise YizhanError(
-            "\n".join(problems) + f"\n{n} character{'s' if n != 1 else ''} missing from the poster font: no posters were made. "
-            "Set poster_font under the yizhan plugin in mkdocs.yml to a TrueType font that has them."
-        )
-    return PosterJob(network, contents, font, selection)
+    problems, failing = missing_glyphs([contents[sid] for sid in selection.ids], missing, {sid: s.path for sid, s in network.stations.items()})
+    if failing:
+        kept = tuple(sid for sid in selection.ids if sid not in failing)
+        selection = Selection(kept, selection.city, selection.full, tuple(sid for sid in selection.ids if sid in failing))
+    return PosterJob(network, contents, fonts, selection, problems)
 
 
 def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[], None]]:
@@ -72,44 +79,73 @@ def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[
     return network_and_saver(stations, shown, out / ".cache" / "stations.pickle")
 
 
+def refresh_site(out: Path) -> Path | None:
+    """Bring the built site's copies of the PDFs up to date (OUT/site next to OUT/posters, as `yizhan build` makes them)."""
+    site = out.parent / "site"
+    if out.name != SITE_DIR or not (site / MARKER).is_file() or not (site / SITE_DIR).is_dir():
+        return None
+    index = load_index(out)
+    link_into_site(index, site)
+    keep = set(index.files()) if index else set()
+    for sub in ("s", "city"):  # copies of PDFs that are gone (only PDFs, only in the folders yizhan fills)
+        for pdf in (site / SITE_DIR / sub).glob("*.pdf"):
+            if f"{sub}/{pdf.name}" not in keep:
+                pdf.unlink(missing_ok=True)
+    if "all.pdf" not in keep:
+        (site / SITE_DIR / "all.pdf").unlink(missing_ok=True)
+    return site
+
+
 def run_posters(project: Path, stations: Path, shown: str, out: Path | None, selected: list[str] | None = None,
                 city: str | None = None, jobs: int | None = None, progress: Callable[[int], Any] | None = None,
                 say: Say = _stderr) -> PosterResult:  # fmt: skip
     """`yizhan posters`: load and check the stations, then make the selected posters (into `out`, else the configured folder)."""
     settings = config.load(project)  # a missing mkdocs.yml is reported before the stations are read
     out = out or (project / settings.posters).resolve()
+    check_out(out)
     network, save_cache = _network(stations, shown, out)
-    job = prepare(project, network, shown, selected, city, say, settings)
-    result = make_posters(job.network, job.contents, job.font, out, job.selection, jobs, progress)
+    job = prepare(project, network, shown, out, selected, city, say, settings)
+    result = make_posters(job.network, job.contents, job.fonts, out, job.selection, jobs, progress)
+    result.problems = job.problems
     save_cache()  # also after the first run, so the next one re-reads only the station files that changed
+    site = refresh_site(out)
+    result.site_copies = str(site) if site else ""
     return result
 
 
 class BuildPosters:
-    """Posters inside `yizhan build`: checked before the site is built, made and linked in before the swap."""
+    """Posters inside `yizhan build`: prepared before the site is built, made and linked in before the swap.
+
+    A poster problem (configuration, font, a missing character) never stops the site: the posters that can be made
+    are made, and `problems` says what was not and why.
+    """
 
     def __init__(self, project: Path, out: Path, shown: str, progress: Callable[[int], Any] | None = None,
                  say: Say = _stderr) -> None:  # fmt: skip
         self.project, self.out, self.shown, self.progress, self.say = project, out, shown, progress, say
         self.job: PosterJob | None = None
         self.result: PosterResult | None = None
+        self.problems: list[str] = []
 
     def prepare(self, network: Network, settings: Settings) -> None:
-        """Before anything is built: configuration, font and glyph checks."""
+        """Before anything is built: configuration, fonts and characters."""
         try:
-            check_out(self.out)  # before the site is built, not after
-            self.job = prepare(self.project, network, self.shown, say=self.say, settings=settings)
+            self.job = prepare(self.project, network, self.shown, self.out, say=self.say, settings=settings)
+            self.problems = list(self.job.problems)
         except YizhanError as err:
-            raise YizhanError(f"{err}\n(`yizhan build --no-posters` builds the site without posters)") from None
+            self.problems = [f"{err}\n(no posters were made; the site was built without them)"]
 
-    def planned(self) -> PosterIndex:
+    def planned(self) -> PosterIndex | None:
         """The PDFs finish() will put in place: station pages and the posters page link them."""
-        assert self.job is not None
-        return planned_index(self.job.network, self.out)
+        if self.job is None:
+            return None
+        return planned_index(self.job.network, self.out, set(self.job.selection.skipped))
 
     def finish(self, site: Path) -> None:
         """Make the posters and link them into the new site (still in its temporary folder)."""
         job = self.job
-        assert job is not None
-        self.result = make_posters(job.network, job.contents, job.font, self.out, progress=self.progress)
+        if job is None:
+            return
+        self.result = make_posters(job.network, job.contents, job.fonts, self.out, job.selection, progress=self.progress)
+        self.result.problems = self.problems
         link_into_site(load_index(self.out), site)

@@ -65,6 +65,29 @@ def poster_contents(network: Network, settings: Settings) -> dict[str, PosterCon
     return {s.id: _content(s, codes[s.id], per_station.get(s.id, default), base, shown_site) for s in network.stations.values()}
 
 
+PLACEHOLDER_DOMAINS = ("example.cn", "example.com", "example.org", "example.net", "example.edu")
+PLACEHOLDER_ENDINGS = (".example", ".invalid", ".test", ".localhost")  # reserved for examples and tests (RFC 2606, 6761)
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether an address points at a name reserved for examples, which no phone can reach."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    return (host in PLACEHOLDER_DOMAINS or host.endswith(tuple("." + d for d in PLACEHOLDER_DOMAINS))
+            or host == "localhost" or host.endswith(PLACEHOLDER_ENDINGS))  # fmt: skip
+
+
+def placeholder_warning(settings: Settings) -> str:
+    """One line naming the settings that still hold a placeholder address ("" when none does)."""
+    names = [name for name in ("site_url", "checkin_url") if is_placeholder(getattr(settings, name).strip())]
+    per_station = sorted(sid for sid, url in settings.checkin_urls.items() if is_placeholder(str(url)))
+    if per_station:
+        names.append(f"checkin_urls ({len(per_station)} station{'s' if len(per_station) != 1 else ''}, first: {per_station[0]})")
+    if not names:
+        return ""
+    return (f"warning: {settings.source}: {', '.join(names)} still point{'s' if len(names) == 1 else ''} at a placeholder address "
+            "(example.cn or the like): QR codes printed now lead nowhere; set the real addresses before printing")  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def _hours_zh(hours: Hours) -> str:
     """Opening hours in words (stations share a handful of schedules)."""

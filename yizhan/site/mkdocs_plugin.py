@@ -34,7 +34,7 @@ class YizhanConfig(Config):
     holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])
     checkin_url = c.Type(str, default="")  # self check-in URL pattern for kiosk stations' posters: https://hub/Q/{code}
     checkin_urls = c.Type(dict, default={})  # per-station override (e.g. the station's own kiosk): {id: pattern}
-    poster_font = c.Type(str, default="")  # TrueType CJK font for posters (default: WenQuanYi Zen Hei from Debian)
+    poster_font = c.Type((str, list), default=[])  # font file(s) tried first for posters (then installed CJK fonts, then the bundled one)
     posters = c.Type(str, default="build/posters")  # where `yizhan posters` writes; its PDFs are linked into the site
     pages = c.Type(str, default="build/docs")  # where the generated tree of pages is written and built from
 
