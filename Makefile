@@ -1,9 +1,10 @@
-# yizhan: `make test` installs what the tests need (pip packages; Debian's chromium, a CJK font
+# yizhan: `make test` installs what the tests need (pip packages; Debian's chromium, two CJK fonts (WenQuanYi for
+# screenshots, Noto Sans CJK: the OpenType/CFF font the poster tests expect first),
 # node, poppler-utils, zbar-tools and postgresql when running as root) and runs the whole suite. `make bench` runs the province-scale
 # benchmarks (minutes, not part of the tests).
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
-APT_PACKAGES := chromium fonts-wqy-zenhei nodejs poppler-utils zbar-tools postgresql
+APT_PACKAGES := chromium fonts-wqy-zenhei fonts-noto-cjk nodejs poppler-utils zbar-tools postgresql
 
 .PHONY: install system-deps test bench clean
 
@@ -14,6 +15,7 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
+	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \

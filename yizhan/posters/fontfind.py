@@ -30,21 +30,22 @@ class FoundFont:
     family: str
 
 
-def font_folders(system: str = sys.platform, env: Mapping[str, str] = os.environ, home: Path | None = None) -> list[Path]:
-    """The folders a system keeps its fonts in, system-wide ones first."""
+def font_folders(system: str = sys.platform, env: Mapping[str, str] = os.environ, home: Path | None = None,
+                 root: Path = Path("/")) -> list[Path]:  # fmt: skip
+    """The folders a system keeps its fonts in, system-wide ones first (`root`: where / is, for tests)."""
     home = home if home is not None else Path.home()
     if system.startswith("win"):
         windir = env.get("WINDIR") or env.get("SystemRoot") or r"C:\Windows"
         local = env.get("LOCALAPPDATA")
         return [Path(windir) / "Fonts", *([Path(local) / "Microsoft" / "Windows" / "Fonts"] if local else [])]
     if system == "darwin":
-        return [Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts"),
+        return [root / "System/Library/Fonts", root / "System/Library/Fonts/Supplemental", root / "Library/Fonts",
                 home / "Library" / "Fonts"]  # fmt: skip
     data = env.get("XDG_DATA_HOME") or str(home / ".local" / "share")
-    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path(data) / "fonts", home / ".fonts"]
+    return [root / "usr/share/fonts", root / "usr/local/share/fonts", Path(data) / "fonts", home / ".fonts"]
 
 
-def _by_name(folders: list[Path], names: list[str]) -> Iterator[FoundFont]:
+def by_name(folders: list[Path], names: list[str]) -> Iterator[FoundFont]:
     """Known font files in the folders (searched one level of subfolders deep on Linux-style trees), in `names` order."""
     wanted = {n.lower(): i for i, n in enumerate(names)}
     found: dict[str, Path] = {}
@@ -93,13 +94,13 @@ def _fontconfig(fc_match: str) -> list[FoundFont]:
 
 
 def installed_fonts(system: str = sys.platform, env: Mapping[str, str] = os.environ, home: Path | None = None,
-                    fc_match: str | None = "auto") -> list[FoundFont]:  # fmt: skip
+                    fc_match: str | None = "auto", root: Path = Path("/")) -> list[FoundFont]:  # fmt: skip
     """Installed CJK fonts, best first: fontconfig's order where it exists, else known names in the standard folders."""
-    folders = font_folders(system, env, home)
+    folders = font_folders(system, env, home, root)
     if system.startswith("win"):
-        return list(_by_name(folders, WINDOWS))
+        return list(by_name(folders, WINDOWS))
     if system == "darwin":
-        return list(_by_name(folders, MACOS))
+        return list(by_name(folders, MACOS))
     tool = shutil.which("fc-match") if fc_match == "auto" else fc_match
     fonts = _fontconfig(tool) if tool else []
-    return fonts or list(_by_name(folders, LINUX))
+    return fonts or list(by_name(folders, LINUX))

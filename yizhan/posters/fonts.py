@@ -13,7 +13,7 @@ from typing import Any
 from yizhan.durable import replacing
 from yizhan.errors import YizhanError
 
-from .fontfind import FONT_SUFFIXES, FoundFont, font_folders, installed_fonts
+from .fontfind import FONT_SUFFIXES, FoundFont, by_name, font_folders, installed_fonts
 
 FONTDATA = Path(__file__).parent / "fontdata"  # see fontdata/README.md: where they come from, licences, fetch.py
 BUNDLED = (FONTDATA / "DroidSansFallbackFull.ttf", FONTDATA / "LiberationSans-Regular.ttf")  # CJK, then Latin
@@ -83,7 +83,7 @@ def configured_font(entry: str, base: Path) -> FontSource:
     text, _, face = entry.partition("#")
     path = Path(text) if Path(text).is_absolute() else base / text
     if not path.is_file() and os.sep not in text and "/" not in text:
-        path = next((d / text for d in font_folders() if (d / text).is_file()), path)
+        path = next((f.path for f in by_name(font_folders(), [text])), path)
     if not path.is_file():
         raise YizhanError(f"poster font {text} (poster_font in mkdocs.yml) not found: give the path of a .ttf, .ttc or .otf file, "
                           f"or the file name of an installed font such as msyh.ttc")  # fmt: skip
