@@ -6,13 +6,53 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+try:
+    import fcntl
+except ImportError:  # Windows: byte-range locks from the C runtime instead of flock
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
+BINARY = getattr(os, "O_BINARY", 0)  # Windows opens low-level files in text mode (\n -> \r\n) without it
+WINDOWS = os.name == "nt"
+
+
+def lock(fd: int, wait: bool = True) -> bool:
+    """Take the exclusive lock of an open lock file (flock; on Windows a one-byte msvcrt lock); False when busy and not waiting."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        return True
+    while True:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            if not wait:
+                return False
+            time.sleep(0.01)
+
+
+def unlock(fd: int) -> None:
+    """Release a lock taken with lock() (closing the file releases it too)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
 
 def fsync_dir(path: Path) -> None:
-    """Make new or renamed entries of a directory durable."""
+    """Make new or renamed entries of a directory durable (Windows cannot open a directory; NTFS journals renames)."""
+    if WINDOWS:
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -27,7 +67,7 @@ def atomic_write(path: Path) -> Iterator[BinaryIO]:
     On any error (in the with-block or in writing) the temporary file is removed and `path` stays as it was.
     """
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY, 0o600)
     try:
         with open(fd, "wb") as f:
             yield f
@@ -73,7 +113,7 @@ def write_all(fd: int, data: bytes) -> None:
 def append_durably(path: Path, data: bytes) -> None:
     """Append bytes to a file (created 0600) and fsync it (and its directory when the file is new)."""
     new = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
     try:
         write_all(fd, data)
         os.fsync(fd)

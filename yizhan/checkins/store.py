@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import fcntl
 import io
 import os
 import queue
@@ -14,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from yizhan.durable import append_durably, fsync_dir, replace_file, write_all
+from yizhan.durable import BINARY, append_durably, fsync_dir, lock, replace_file, unlock, write_all
 from yizhan.errors import YizhanError
 
 from . import records
@@ -46,9 +45,9 @@ def _lines(data: bytes) -> tuple[list[bytes], bytes]:
 @contextlib.contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the data dir's write lock (shared with a running kiosk's writer thread)."""
-    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | BINARY, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        lock(fd)
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -151,7 +150,7 @@ class CheckinStore:
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with locked(self.data_dir):
             report = recover(self.data_dir)
-        self._lock_fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        self._lock_fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | BINARY, 0o600)
         self._thread = threading.Thread(target=self._run, name="checkin-writer", daemon=True)
         self._thread.start()
         return report
@@ -209,13 +208,13 @@ class CheckinStore:
 
     def _write(self, data: bytes) -> None:
         """Append and fsync under the lock, reopening the file if a purge replaced it."""
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        lock(self._lock_fd)
         try:
             if self._fd < 0 or os.fstat(self._fd).st_ino != _inode(self.path):
                 if self._fd >= 0:
                     os.close(self._fd)
                     self._fd = -1
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
             size = os.fstat(self._fd).st_size
             if size == 0:  # deleted by hand while running: start a valid file again
                 data = HEADER + data
@@ -229,7 +228,7 @@ class CheckinStore:
                     os.ftruncate(self._fd, size)
                 raise
         finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            unlock(self._lock_fd)
 
 
 def _inode(path: Path) -> int:

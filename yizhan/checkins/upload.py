@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import http.client
 import json
 import os
@@ -16,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from yizhan.durable import BINARY, lock
 from yizhan.errors import YizhanError
 
 from .outcome import STATUSES, Outcome
@@ -106,14 +106,12 @@ def send_with_retry(send: Callable[[], dict[str, Any]], give_up_after: float, lo
 def upload_lock(data_dir: Path) -> Iterator[None]:
     """Hold DIR/upload.lock so that two uploads of one data dir never run at once."""
     try:
-        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | BINARY, 0o600)
     except OSError as err:  # a full disk or a read-only data dir: before anything was sent
         raise YizhanError(f"{data_dir / LOCK_FILE}: cannot create the upload lock: {err.strerror or err}; nothing was sent") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise YizhanError(f"{data_dir}: an upload of this data dir is already running") from None
+        if not lock(fd, wait=False):
+            raise YizhanError(f"{data_dir}: an upload of this data dir is already running")
         yield
     finally:
         os.close(fd)

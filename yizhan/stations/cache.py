@@ -61,8 +61,8 @@ def _read(cache: Path, key: str) -> dict[str, Entry]:
     try:
         with cache.open("rb") as f:
             st = os.fstat(f.fileno())
-            if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return {}  # only ever unpickle a file that only we can have written
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return {}  # only ever unpickle a file that only we can have written (Windows: the profile's ACLs)
             stored_key, entries = pickle.load(f)
     except FileNotFoundError:
         return {}
@@ -76,7 +76,7 @@ def _write(cache: Path, key: str, entries: dict[str, Entry]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with replacing(cache) as tmp:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
             with open(fd, "wb") as f:
                 pickle.dump((key, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
