@@ -19,7 +19,8 @@ of the whole tree, sampled from /proc every 0.1 s):
              every run pays).
 
 Bytes: per-station PDFs (mean, max), all.pdf per page, and how many embedded font objects all.pdf
-has (pdffonts). Targets (issue 4): batch <= 0.7 x baseline wall time; rebuild <= 5% of the batch;
+has (pdffonts). Targets (issue 4, tightened by issue 13 with a CFF font such as Noto Sans CJK, which is what
+fontconfig puts first once fonts-noto-cjk is installed): batch <= 0.5 x baseline wall time; rebuild <= 5% of the batch;
 <= 60 KB per poster with the font embedded once per PDF. Results also go to build/bench/posters.json.
 
 With --before DIR (an earlier yizhan's sources, e.g. `git worktree add /tmp/before 0599142`, run with
@@ -114,7 +115,8 @@ def baseline(project: Path, out: Path) -> None:
 
     from yizhan import config
     from yizhan.posters import layout as poster_layout
-    from yizhan.posters.fonts import FONT_NAME, find_font
+    from yizhan.posters import fonts as poster_fonts
+    from yizhan.posters.combined import ASCII, STATIC_TEXT
     from yizhan.posters.settings import poster_contents
     from yizhan.stations.check import load_network
     from yizhan.stations.regions import unique_slugs
@@ -122,7 +124,13 @@ def baseline(project: Path, out: Path) -> None:
     settings = config.load(project)
     network = load_network(project / "stations", "stations")
     contents = poster_contents(network, settings)
-    find_font(settings.poster_font, project).register()
+    # reportlab embeds TrueType only: the loop needs the same fonts cut and (CFF) converted, and pays for it too
+    chars = "".join(dict.fromkeys(ch for text in [ASCII, STATIC_TEXT, *(t for p in contents.values() for t in p.strings())] for ch in text))
+    chain = poster_fonts.font_chain(settings.poster_font, project)
+    fonts, _ = poster_fonts.prepare_fonts(chain, chars, out / ".fonts")
+    fonts.register()
+    FONT_NAME = poster_fonts.CURRENT.first
+    print("Poster fonts: " + "; ".join(fonts.names), file=sys.stderr)
     current: dict[str, Any] = {}
     poster_layout.cached_runs = lambda text, cache: (current["n"], "")  # the loop draws the modules itself
     out.mkdir(parents=True, exist_ok=True)
@@ -250,7 +258,7 @@ def report(results: list[dict[str, Any]]) -> bool:
         ratio = r["batch"]["wall"] / r["baseline"]["wall"]
         rebuild = r["rebuild"]["wall"] / r["batch"]["wall"]
         b = r["bytes"]
-        print(f"  batch/baseline = {ratio:.2f} (target <= 0.7): {'PASS' if ratio <= 0.7 else 'FAIL'}")
+        print(f"  batch/baseline = {ratio:.2f} (target <= 0.5): {'PASS' if ratio <= 0.5 else 'FAIL'}")
         print(f"  rebuild/batch = {rebuild:.1%} (target <= 5%): {'PASS' if rebuild <= 0.05 else 'FAIL'}"
               f"  [rebuild minus `yizhan check`: {(r['rebuild']['wall'] - r['check']['wall']) / r['batch']['wall']:.1%}]")  # fmt: skip
         size_ok = b["station_max_kb"] <= 60 and b["all_per_poster_kb"] <= 60 and b["all_fonts_embedded"]
@@ -265,7 +273,7 @@ def report(results: list[dict[str, Any]]) -> bool:
                       f"{m['ratio_cpu']:.2f} CPU ({m['new']['cpu']:.1f} s vs {m['before']['cpu']:.1f} s)")  # fmt: skip
             print(f"  new vs before: {v['identical_pdfs']}/{v['pdfs']} PDFs byte-identical")
         print(f"  load average before/after: {r['load_before']:.1f}/{r['load_after']:.1f} on {r['cpus']} CPUs")
-        ok = ok and ratio <= 0.7 and rebuild <= 0.05 and size_ok
+        ok = ok and ratio <= 0.5 and rebuild <= 0.05 and size_ok
     return ok
 
 
