@@ -44,7 +44,7 @@ def run_as_windows(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str
     (tmp_path / "fake" / "msvcrt.py").write_text(FAKE_MSVCRT, encoding="utf-8")
     code = AS_ON_WINDOWS + textwrap.dedent(body)
     env = {"PYTHONPATH": f"{tmp_path / 'fake'}:{ROOT}", "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
 
 
 def test_check_ins_are_stored_without_fcntl(tmp_path: Path) -> None:

@@ -124,13 +124,34 @@ def test_each_character_comes_from_the_first_font_that_has_it(tmp_path: Path) ->
     assert slot == {"A": 0, "B": 0, "C": 1, "D": 1} and missing == {"E"}  # white space needs no glyph
     fonts, missing = prepare_fonts(chain, "ABCD", tmp_path / "cache")
     assert missing == set() and fonts.names == ("First", "Second")
-    cut = sorted((tmp_path / "cache" / "fonts").iterdir())
+    cuts = lambda: sorted((tmp_path / "cache" / "fonts").glob("*.ttf"))
+    cut = cuts()
     assert len(cut) == 2 and first.exists()
     again, _ = prepare_fonts(chain, "ABCD", tmp_path / "cache")  # the same characters: the cut fonts are reused
-    assert again.fingerprint == fonts.fingerprint and sorted((tmp_path / "cache" / "fonts").iterdir()) == cut
-    assert [p.stat().st_mtime_ns for p in cut] == [p.stat().st_mtime_ns for p in sorted((tmp_path / "cache" / "fonts").iterdir())]
-    prepare_fonts(chain, "AB", tmp_path / "cache")  # another character set: cut again, the old cuts removed
-    assert len(list((tmp_path / "cache" / "fonts").iterdir())) == 1
+    assert again.fingerprint == fonts.fingerprint and cuts() == cut
+    assert [p.stat().st_mtime_ns for p in cut] == [p.stat().st_mtime_ns for p in cuts()]
+    prepare_fonts(chain, "AB", tmp_path / "cache")  # another set of fonts: cut again, the cuts no longer used removed
+    assert len(cuts()) == 1
+
+
+def test_a_new_character_recuts_only_the_last_block(tmp_path: Path) -> None:
+    """Fonts are cut along the character table's 256-character blocks: one new character costs one small cut."""
+    chain = font_chain([], tmp_path, installed=[])  # the bundled fonts: Droid Sans Fallback, then Liberation Sans
+    hanzi = [chr(c) for c in range(0x4E00, 0x4E00 + 700) if ord(chr(c)) in chain.coverage(0)][:600]
+    prepare_fonts(chain, "".join(hanzi), tmp_path / "cache")
+    pieces = sorted((tmp_path / "cache" / "fonts").glob("*.ttf"))
+    assert [p.name.split("-")[1:3] for p in pieces] == [["0", "1"], ["1", "2"], ["2", "3"]]
+    before = {p.name: p.stat().st_mtime_ns for p in pieces}
+    fonts, _ = prepare_fonts(chain, "".join(hanzi) + "驿", tmp_path / "cache")
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "fonts").glob("*.ttf")}
+    assert {n: t for n, t in after.items() if n in before} == {n: t for n, t in before.items() if "-2-3-" not in n}
+    (new,) = [n for n in after if n not in before]
+    assert "-2-3-" in new and fonts.slot["驿"] == f"YizhanF0-{new[:-4]}"
+    # once four more blocks are full, they are merged into one base piece
+    more = [chr(c) for c in range(0x5000, 0x6000) if ord(chr(c)) in chain.coverage(0)][:1100]
+    prepare_fonts(chain, "".join(hanzi) + "驿" + "".join(more), tmp_path / "cache")
+    spans = sorted(tuple(map(int, p.name.split("-")[1:3])) for p in (tmp_path / "cache" / "fonts").glob("*.ttf"))
+    assert spans == [(0, 6), (6, 7)]
 
 
 def test_an_open_type_cff_font_is_cut_and_converted_to_truetype(tmp_path: Path) -> None:
@@ -170,7 +191,7 @@ def test_the_bundled_fonts_are_small_free_and_documented() -> None:
     assert sum(p.stat().st_size for p in FONTDATA.iterdir()) <= 10_000_000
     assert "License: Apache-2" in (FONTDATA / "COPYRIGHT-DroidSansFallback.txt").read_text(encoding="utf-8")
     assert "License: SIL-OFL-1.1" in (FONTDATA / "COPYRIGHT-LiberationSans.txt").read_text(encoding="utf-8")
-    result = subprocess.run(["python3", str(FONTDATA / "fetch.py"), "--check"], capture_output=True, text=True)
+    result = subprocess.run(["python3", str(FONTDATA / "fetch.py"), "--check"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, "DroidSansFallbackFull.ttf: ok\nLiberationSans-Regular.ttf: ok\n")
 
 
@@ -191,7 +212,7 @@ def test_a_rare_name_from_a_cff_font_with_the_rest_from_a_truetype_one(tmp_path:
         assert f"南京市{RARE_NAME}流动党员服务中心" in tool("pdftotext", pdf, "-")  # in the text layer
         contours, points = glyph_of(pdf, RARE_NAME)
         assert contours > 3 and points > 30  # a real outline, not an empty box
-        assert sorted(r[0].split("+")[1] for r in fonts(pdf)) == ["NotoSansCJKsc-Regular", "WenQuanYiZenHei"]
+        assert sorted({r[0].split("+")[1].split("-P")[0] for r in fonts(pdf)}) == ["NotoSansCJKsc-Regular", "WenQuanYiZenHei"]
     assert decode(project / "build/posters/s/nj-center.pdf", tmp_path) == [EXPECTED["nj-center"]]
 
 
@@ -225,7 +246,8 @@ def test_build_with_every_system_font_hidden(tmp_path: Path) -> None:
     empty.mkdir()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"))
     script = f"mount --bind {empty} /usr/share/fonts && fc-list | wc -l && python3 -m yizhan.cli build"
-    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=project, capture_output=True, text=True, env=env, timeout=600,
+                            check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "0"  # fontconfig saw no font
     bundled = f"Poster fonts: Droid Sans Fallback ({FONTDATA / 'DroidSansFallbackFull.ttf'}); Liberation Sans ({LATIN})\n"
@@ -233,7 +255,8 @@ def test_build_with_every_system_font_hidden(tmp_path: Path) -> None:
     assert re.search(r"^Made 77 station posters \(77 drawn, 0 from cache\), 4 combined PDFs", result.stdout, re.MULTILINE)
     assert Path(NOTO).exists()  # outside the namespace the fonts are still there
     pdf = project / "build/posters/s/nanjing-center.pdf"
-    assert sorted(r[0].split("+")[1] for r in fonts(pdf)) == ["DroidSansFallback", "LiberationSans"]
+    assert sorted({r[0].split("+")[1].split("-P")[0] for r in fonts(pdf)}) == ["DroidSansFallback", "LiberationSans"]
+    assert "南京市流动党员服务中心" in tool("pdftotext", project / "build/posters/all.pdf", "-")
     assert "南京市流动党员服务中心" in tool("pdftotext", pdf, "-")
     assert decode(pdf, tmp_path)[0].startswith("HTTPS://HUB.EXAMPLE.CN/Q/")
     assert (project / "build/site/posters/all.pdf").is_file()
@@ -262,8 +285,10 @@ def test_placeholders_warn_once_and_do_not_fail(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: mkdocs.yml: site_url, checkin_url, checkin_urls (1 station, first: test-station) still point at a placeholder "
-        "address (example.cn or the like): QR codes printed now lead nowhere; set the real addresses before printing"
+        (
+            "warning: mkdocs.yml: site_url, checkin_url, checkin_urls (1 station, first: test-station) still point at a placeholder "
+            "address (example.cn or the like): QR codes printed now lead nowhere; set the real addresses before printing"
+        )
     ]
     real = text.replace("https://kiosk.example.cn", "http://192.168.1.20:8080").replace("hub.example.cn", "hub.zj.gov.cn")
     cfg.write_text(real.replace("dangyuan.example.cn", "dangyuan.zj.gov.cn"), encoding="utf-8")
@@ -277,3 +302,19 @@ def test_the_kiosk_poster_sends_the_code_to_the_finder(tmp_path: Path) -> None:
     assert run_yizhan(project, "posters").returncode == 0
     flat = re.sub(r"\s+", "", tool("pdftotext", project / "build/posters/s/nj-center.pdf", "-"))
     assert "或在dangyuan.example.cn的“查找驿站”里搜索站点码" in flat and "平板" not in flat
+
+
+def test_a_later_run_in_the_same_process_draws_with_its_own_fonts(tmp_path: Path) -> None:
+    """`mkdocs serve` or a test runs several batches in one process: the fonts registered last are the ones used."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from yizhan.posters import fonts as fontstate
+
+    first = font_chain([str(tiny_font(tmp_path / "a.ttf", "A", "AB"))], tmp_path, installed=[], bundled=())
+    second = font_chain([str(tiny_font(tmp_path / "c.ttf", "C", "CD"))], tmp_path, installed=[], bundled=())
+    for chain, chars in ((first, "AB"), (second, "CD")):
+        fonts, _ = prepare_fonts(chain, chars, tmp_path / "cache")
+        fonts.register()
+        assert set(fontstate.CURRENT.slot) == set(chars)
+        name = fontstate.CURRENT.first
+        assert name.startswith("YizhanF0-") and set(pdfmetrics.getFont(name).face.charToGlyph) >= {ord(c) for c in chars}

@@ -20,7 +20,8 @@ from yizhan.stations.model import Network
 from yizhan.stations.regions import unique_slugs
 
 from . import fonts as fontstate
-from .combined import ASCII, STATIC_TEXT, CharTable, page_stream, write_combined, write_page
+from .chartable import CharTable
+from .combined import ASCII, STATIC_TEXT, page_stream, write_combined, write_page
 from .fonts import FIX, PosterFonts
 from .layout import LAYOUT_VERSION, H, PosterContent, W, draw, layout
 

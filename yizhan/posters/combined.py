@@ -7,10 +7,7 @@ per PDF, one TrueType subset per font and 256-character block holding only the g
 
 from __future__ import annotations
 
-import json
-import uuid
 import zlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,48 +20,15 @@ ASCII = "".join(chr(c) for c in range(32, 127))
 STATIC_TEXT = "流动党员服务驿站扫码报到查看信息点不了？手机浏览器输入也可在打开，或平板上热线：暂无请联系级开放时间未登记先致电咨询地址网查编号更新于·…（）　的“”找里搜索"
 
 
-class CharTable:
-    """Append-only character → global index table, kept in the cache (a new table id when it is recreated)."""
-
-    def __init__(self, path: Path, font: str) -> None:
-        self.path = path
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        if data.get("font") != font or not isinstance(data.get("chars"), str):
-            data = {"id": uuid.uuid4().hex[:12], "font": font, "chars": ""}
-        self.id: str = data["id"]
-        self.font = font
-        self.chars: str = data["chars"]
-        self.index = {ch: i for i, ch in enumerate(self.chars)}
-        self._dirty = not path.exists()
-
-    @staticmethod
-    def peek(path: Path) -> str:
-        """The characters a saved table holds, whatever its font (they go into the next font cut too)."""
-        try:
-            chars = json.loads(path.read_text(encoding="utf-8")).get("chars")
-        except (OSError, ValueError, AttributeError):
-            return ""
-        return chars if isinstance(chars, str) else ""
-
-    def extend(self, texts: Iterable[str], drawable: dict[str, str]) -> None:
-        """Give every new character a font can draw the next index, and save the table if it grew."""
-        new = sorted({ch for text in texts for ch in text if ch in drawable} - self.index.keys())
-        for ch in new:
-            self.index[ch] = len(self.chars)
-            self.chars += ch
-        if new or self._dirty:
-            with replacing(self.path) as tmp:
-                tmp.write_text(json.dumps({"id": self.id, "font": self.font, "chars": self.chars}, ensure_ascii=False), encoding="utf-8")
-            self._dirty = False
+def font_number(name: str) -> int:
+    """k of a registered poster font's name, YizhanF<k>-<cut> (its place in the font chain)."""
+    return int(name[7:].partition("-")[0])
 
 
 def page_stream(ops: list[list[Any]], index: dict[str, int], slot: dict[str, str]) -> tuple[bytes, set[int]]:
     """A display list as a PDF content stream in the table's encoding, and the table indices it uses.
 
-    `slot` gives each character's font (YizhanF<k>); its resource in a combined PDF is /Y<k>_<block>.
+    `slot` gives each character's font (YizhanF<k>-<cut>); its resource in a combined PDF is /Y<k>_<block>.
     """
     out: list[str] = []
     used: set[int] = set()
@@ -77,7 +41,7 @@ def page_stream(ops: list[list[Any]], index: dict[str, int], slot: dict[str, str
             for ch in op[3]:
                 i = index[ch]
                 used.add(i)
-                resource = f"{slot[ch][7:]}_{i >> 8}"
+                resource = f"{font_number(slot[ch])}_{i >> 8}"
                 if resource != block:
                     if codes:
                         parts.append(f"<{codes.hex()}> Tj")
@@ -163,7 +127,8 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str, slot
         if head:
             used.update(map(int, head.split(b",")))
         bodies.append(body)
-    blocks = sorted({(int(slot[chars[i]][7:]), i >> 8) for i in used})
+    pieces = {(font_number(slot[chars[i]]), i >> 8): slot[chars[i]] for i in used}  # one cut of a font per block
+    blocks = sorted(pieces)
     first_font = 5
     first_page = first_font + 4 * len(blocks)
     size = first_page + 2 * len(pages)
@@ -176,10 +141,10 @@ def write_combined(target: Path, pages: list[Path], chars: str, title: str, slot
         w.obj(3, f"<< /Font << {fonts} >> /ProcSet [/PDF /Text] >>")
         w.obj(4, f"<< /Title {_text(title)} /Creator (yizhan posters) /Producer (yizhan with ReportLab font subsetting) >>")
         for k, (font, block) in enumerate(blocks):
-            face = pdfmetrics.getFont(f"YizhanF{font}").face
+            face = pdfmetrics.getFont(pieces[font, block]).face
             flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
             num = first_font + 4 * k
-            codes = {i & 255: chars[i] for i in used if i >> 8 == block and slot[chars[i]] == f"YizhanF{font}"}
+            codes = {i & 255: chars[i] for i in used if i >> 8 == block and slot[chars[i]] == pieces[font, block]}
             subset = [ord(codes[c]) if c in codes else 0 for c in range(256)]
             name = (SUBSETN(k) + b"+" + face.name + face.subfontNameX).decode("latin-1")
             widths = " ".join(str(round(face.getCharWidth(cp), 3)) for cp in subset)

@@ -4,7 +4,10 @@ first font that has it, every font cut to the characters the posters use and tur
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import Any
 from yizhan.durable import replacing
 from yizhan.errors import YizhanError
 
+from .chartable import CharTable
 from .fontfind import FONT_SUFFIXES, FoundFont, by_name, font_folders, installed_fonts
 
 FONTDATA = Path(__file__).parent / "fontdata"  # see fontdata/README.md: where they come from, licences, fetch.py
@@ -143,6 +147,9 @@ def font_chain(configured: Iterable[str], base: Path, installed: list[FoundFont]
     return FontChain(unique, notes)
 
 
+_REGISTERED: set[str] = set()  # the cuts registered with reportlab in this process (each under a name of its own)
+
+
 @dataclass(frozen=True)
 class PosterFonts:
     """The fonts registered with reportlab for a run: which font draws each character, and a fingerprint for caches."""
@@ -159,10 +166,10 @@ class PosterFonts:
         from reportlab.pdfbase.ttfonts import TTFont
 
         _astral_to_unicode()
-        have = set(pdfmetrics.getRegisteredFontNames())
         for name, path in self.files:
-            if name not in have:
+            if name not in _REGISTERED:
                 pdfmetrics.registerFont(TTFont(name, path))
+                _REGISTERED.add(name)
         widths: dict[str, float] = {}
         for ch, name in self.slot.items():
             face = pdfmetrics.getFont(name).face
@@ -240,54 +247,95 @@ def _to_truetype(font: Any) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def cut(source: FontSource, chars: str, target: Path) -> None:
-    """Write a TrueType font with only `chars` of `source` (CFF outlines converted), for reportlab to embed."""
+def cut(source: FontSource, chars: str, target: Path, piece: str = "") -> None:
+    """Write a TrueType font with only `chars` of `source` (CFF outlines converted), for reportlab to embed.
+
+    `piece` goes into the PostScript name: two pieces of one font are two fonts to a PDF, and must not share a name.
+    """
     from fontTools import subset
 
-    font = _open(source.path, source.index, lazy=False)
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "BDF NOT subset; dropped" is not for the staff
+    font = _open(source.path, source.index, lazy=True)  # tables the options drop are never read
     options = subset.Options()
     options.layout_features, options.hinting, options.notdef_outline = [], False, True
     options.glyph_names, options.desubroutinize, options.name_IDs = False, True, [0, 1, 2, 3, 4, 5, 6]
-    options.drop_tables += ["VORG", "vhea", "vmtx", "DSIG", "BASE", "GSUB", "GPOS", "GDEF", "EBDT", "EBLC", "EBSC", "bdat", "bloc"]
+    options.drop_tables += ["VORG", "vhea", "vmtx", "DSIG", "BASE", "GSUB", "GPOS", "GDEF", "EBDT", "EBLC", "EBSC", "bdat", "bloc",
+                            "BDF ", "FFTM", "PfEd", "TeX "]  # fmt: skip
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(ch) for ch in chars])
     sub.subset(font)
     if "glyf" not in font:
         _to_truetype(font)
+    if piece:
+        names = font["name"]
+        ps = re.sub(r"[^A-Za-z0-9-]", "", names.getDebugName(6) or source.path.stem)[:40] or "Font"
+        names.removeNames(nameID=6)
+        names.setName(f"{ps}-{piece}", 6, 3, 1, 0x409)
+        names.setName(f"{ps}-{piece}", 6, 1, 0, 0)
     if "OS/2" in font:
         font["OS/2"].fsType = font["OS/2"].fsType & ~0x0100  # the subset may be subset again (reportlab does so)
     with replacing(target) as tmp:
         font.save(str(tmp))
 
 
+PIECES_FILE = "pieces.json"  # per font: how many blocks of the character table its base cut covers
+LOOSE_BLOCKS = 4  # blocks cut one by one (each re-cut alone while it fills) before they are merged into the base
+
+
 def prepare_fonts(chain: FontChain, chars: Iterable[str], cache: Path) -> tuple[PosterFonts, set[str]]:
-    """Cut every font the characters need (cached by font and character set); returns them and the characters no font has."""
+    """Assign every character its font, give it its place in the character table, and cut the fonts (cached).
+
+    Each font is cut in pieces along the table's 256-character blocks: a base piece for the first blocks and one
+    piece per later block. The table only grows at its end, so a new character re-cuts only the last block's
+    piece (a fraction of a second) instead of the whole font. Returns the fonts and the characters no font has.
+    """
     slot, missing = chain.assign(chars)
     used = sorted(set(slot.values()))
+    fingerprint = hashlib.sha256("|".join(chain.sources[k].fingerprint for k in used).encode()).hexdigest()[:16]
+    table = CharTable(cache / "chars.json", fingerprint)
+    table.extend(["".join(slot)], slot)  # type: ignore[arg-type]
     folder = cache / "fonts"
-    files, names, paths, keep = [], [], [], set()
+    try:
+        bases = json.loads((folder / PIECES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        bases = {}
+    if not isinstance(bases, dict) or bases.get("table") != table.id:
+        bases = {"table": table.id}
+    full_blocks, last = len(table.chars) // 256, (len(table.chars) - 1) // 256
+    files, names, paths, keep, slot_name = [], [], [], set(), {}
     for k in used:
         source = chain.sources[k]
-        text = "".join(sorted(ch for ch, i in slot.items() if i == k))
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        target = folder / f"{source.fingerprint}-{digest}.ttf"
-        if not target.is_file():
-            try:
-                cut(source, text, target)
-            except Exception as err:  # noqa: BLE001 (a font fontTools cannot cut is a message, not a traceback)
-                raise YizhanError(f"poster font {source.path}: cannot be prepared for posters ({type(err).__name__}: {err}); "
-                                  "remove it from poster_font or install another CJK font") from None  # fmt: skip
-        keep.add(target.name)
-        files.append((f"YizhanF{k}", str(target)))
+        base = bases.get(source.fingerprint, 0)
+        if not isinstance(base, int) or full_blocks - base >= LOOSE_BLOCKS:
+            base = full_blocks
+        bases[source.fingerprint] = base
+        spans = ([(0, base)] if base else []) + [(b, b + 1) for b in range(base, last + 1)]
+        for b0, b1 in spans:
+            text = "".join(ch for ch in table.chars[b0 * 256 : b1 * 256] if slot.get(ch) == k)
+            if not text:
+                continue
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            target = folder / f"{source.fingerprint}-{b0}-{b1}-{digest}.ttf"
+            if not target.is_file():
+                try:
+                    cut(source, text, target, f"P{b0}x{b1}")
+                except Exception as err:  # noqa: BLE001 (a font fontTools cannot cut is a message, not a traceback)
+                    raise YizhanError(f"poster font {source.path}: cannot be prepared for posters ({type(err).__name__}: {err}); "
+                                      "remove it from poster_font or install another CJK font") from None  # fmt: skip
+            keep.add(target.name)
+            name = f"YizhanF{k}-{target.stem}"  # a new cut gets a new name: reportlab never replaces a registered font
+            files.append((name, str(target)))
+            slot_name.update(dict.fromkeys(text, name))
         names.append(source.name)
         paths.append(str(source.path))
-    if folder.is_dir():  # earlier cuts of the same fonts for other character sets (only names this function writes)
-        for old in folder.glob("*-*.ttf"):
-            if old.name not in keep and len(old.stem) == 33:
-                old.unlink(missing_ok=True)
-    names_of = {k: f"YizhanF{k}" for k in used}
-    fingerprint = hashlib.sha256("|".join(chain.sources[k].fingerprint for k in used).encode()).hexdigest()[:16]
-    fonts = PosterFonts(tuple(files), {ch: names_of[k] for ch, k in slot.items()}, fingerprint, tuple(names), tuple(paths))
+    text = json.dumps(bases)
+    if not (folder / PIECES_FILE).is_file() or (folder / PIECES_FILE).read_text(encoding="utf-8") != text:
+        with replacing(folder / PIECES_FILE) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    for old in folder.glob("*.ttf"):  # cuts no piece uses any more (only names this function writes)
+        if old.name not in keep and old.name.count("-") == 3:
+            old.unlink(missing_ok=True)
+    fonts = PosterFonts(tuple(files), slot_name, fingerprint, tuple(names), tuple(paths))
     return fonts, missing
 
 

@@ -16,7 +16,8 @@ from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
 
 from .batch import PosterResult, Selection, check_out, claim, make_posters, missing_glyphs, select
-from .combined import ASCII, STATIC_TEXT, CharTable
+from .chartable import CharTable
+from .combined import ASCII, STATIC_TEXT
 from .fonts import PosterFonts, font_chain, prepare_fonts
 from .index import SITE_DIR, PosterIndex, link_into_site, load_index, planned_index
 from .layout import PosterContent
@@ -61,7 +62,7 @@ def prepare(project: Path, network: Network, shown: str, out: Path, selected: li
     for note in chain.notes:
         say(note)
     chars = [ASCII, STATIC_TEXT, CharTable.peek(out / ".cache" / "chars.json"), *(t for p in contents.values() for t in p.strings())]
-    fonts, missing = prepare_fonts(chain, "".join(dict.fromkeys(ch for text in chars for ch in text)), out / ".cache")
+    fonts, missing = prepare_fonts(chain, set("".join(chars)), out / ".cache")
     say(f"Poster fonts: {'; '.join(f'{n} ({p})' for n, p in zip(fonts.names, fonts.paths))}")
     selection = select(network, selected, city)
     problems, failing = missing_glyphs([contents[sid] for sid in selection.ids], missing, {sid: s.path for sid, s in network.stations.items()})
@@ -146,6 +147,10 @@ class BuildPosters:
         job = self.job
         if job is None:
             return
-        self.result = make_posters(job.network, job.contents, job.fonts, self.out, job.selection, progress=self.progress)
-        self.result.problems = self.problems
+        try:
+            self.result = make_posters(job.network, job.contents, job.fonts, self.out, job.selection, progress=self.progress)
+        except (YizhanError, OSError) as err:  # e.g. a full disk: the site is still built, with the posters there are
+            self.problems.append(f"posters: {err}\n(the site was built; its links to posters that were not made lead nowhere)")
+        else:
+            self.result.problems = self.problems
         link_into_site(load_index(self.out), site)
