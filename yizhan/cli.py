@@ -96,6 +96,11 @@ def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None
         _fail(err)
         return
     _warnings(result.warnings)
+    if posters is None and result.settings is not None:  # with posters, their preparation said it already
+        from yizhan.posters.settings import placeholder_warning
+
+        if warning := placeholder_warning(result.settings):
+            click.echo(warning, err=True)
     site = os.path.relpath(result.site)
     click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
     if posters is not None and posters.result is not None:

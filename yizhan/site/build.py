@@ -34,6 +34,7 @@ class BuildResult:
     seconds: float
     warnings: list[Problem]
     tree: Changes  # what changed in the generated tree (out/docs)
+    settings: Settings | None = None  # mkdocs.yml as the build read it
 
 
 def build_site(project: Path, stations: Path, out: Path, shown: str | None = None, extra: Any = None,
@@ -71,7 +72,7 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
         site.rename(old)
     tmp.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    return BuildResult(site, len(network), time.perf_counter() - start, network.warnings, changes)
+    return BuildResult(site, len(network), time.perf_counter() - start, network.warnings, changes, settings)
 
 
 def _mkdocs(settings: Settings, docs: Path, site: Path, tree: Tree) -> None:
