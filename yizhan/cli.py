@@ -51,11 +51,22 @@ def main() -> None:
 
 @main.command()
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
-def check(stations: str | None) -> None:
+@click.option("--fix", is_flag=True, help="Rewrite hours written the Chinese way (周一至周五 9:00-17:00，节假日休息) in the form yizhan reads.")
+def check(stations: str | None, fix: bool) -> None:
     """Validate every station file and report all problems (exit 1 if any)."""
-    from yizhan.stations.check import check_stations
+    from yizhan.stations.check import check_stations, station_files
+    from yizhan.stations.fix import fix_hours
 
     root, shown = _stations(stations)
+    if fix and root.is_dir():
+        for path in station_files(root):
+            try:
+                done = fix_hours(path)
+            except OSError as err:
+                click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}: cannot rewrite: {err.strerror or err}", err=True)
+                continue
+            if done:
+                click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}:{done.line}: {done.old.strip()} → {done.new}")
     try:
         network, problems = check_stations(root, shown)
     except YizhanError as err:

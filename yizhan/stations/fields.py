@@ -14,6 +14,7 @@ from yizhan.errors import Problem
 
 from . import geo
 from .hours import HoursError, parse_hours
+from .hours_zh import convert_zh
 from .model import Contact, Hotline, Region, Station
 from .notes import MAX_BRACKETS
 from .notes import MAX_CHARS as MAX_NOTES
@@ -21,6 +22,8 @@ from .notes import render as render_notes
 from .phones import phone_problem, tel_uri
 from .source import Key, Source, read_source
 from .vocab import DATUMS, LEVELS, PARENT_LEVEL, SERVICES
+
+_CJK = re.compile(r"[\u3400-\u9fff]")  # Chinese characters: hours written the Chinese way (not only full-width ；)
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 64
@@ -276,6 +279,15 @@ class _Checker:
         try:
             return parse_hours(value)
         except HoursError as err:
+            if _CJK.search(value):  # written the Chinese way: one error with the whole conversion, or every problem in it
+                try:
+                    osm = convert_zh(value)
+                except HoursError as why:
+                    self.bad(key, f"{why} (or write OSM hours like \"Mo-Fr 09:00-17:00; PH off\")")
+                else:
+                    self.bad(key, f"write {json.dumps(osm, ensure_ascii=False)} (the same hours in the form yizhan reads); "
+                                  "`yizhan check --fix` rewrites it in the file")  # fmt: skip
+                return None
             shift = 1 if self.src.style.get(key) in ("'", '"') else 0
             self.bad(key, str(err), offset=err.offset + shift)
             return None

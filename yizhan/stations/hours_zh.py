@@ -1,0 +1,249 @@
+"""Opening hours the way notice boards write them ("周一至周五 9:00-17:00，节假日休息") turned into the OSM subset."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .hours import DAYS, HoursError, _hm, parse_hours
+
+_DIGIT = "一二三四五六日天七"
+_DAY = rf"(?:周|星期|礼拜)([{_DIGIT}])"
+_RANGE = r"\s*(?:-|至|到|~)\s*"
+_TIME = r"(?:(上午|早上|早晨|中午|下午|晚上|傍晚)\s*)?(\d{1,2})(?:\s*[:.点时]\s*(\d{1,2})?\s*分?|(?=\s*(?:-|至|到|~|$|[，、；,;]|\s)))(半)?"
+_TIME_RANGE = re.compile(rf"{_TIME}{_RANGE}{_TIME}")
+_DAY_RANGE = re.compile(rf"{_DAY}(?:{_RANGE}(?:周|星期|礼拜)?([{_DIGIT}]))?")
+_WORDS = {  # day words → weekday indexes
+    "工作日": [0, 1, 2, 3, 4], "每天": list(range(7)), "每日": list(range(7)), "天天": list(range(7)), "全周": list(range(7)),
+    "周末": [5, 6], "双休日": [5, 6], "周六日": [5, 6], "周六、日": [5, 6],
+}  # fmt: skip
+_CLOSED = ("休息", "闭馆", "关闭", "不开放", "停止服务", "不办公", "闭站")
+_HOLIDAY = ("法定节假日", "国家法定节假日", "节假日", "法定假日", "节日")
+_ALL_DAY = ("全天24小时", "24小时", "全天", "24h", "24H")
+_BREAK = re.compile(r"^(?:中午休息|午休|中午|午间休息)\s*")
+_HALF = {"上午": (0, 720), "下午": (720, 1440)}
+
+
+def _normalise(text: str) -> str:
+    """Full-width forms to ASCII (NFKC), the many dashes and tildes to '-', and ：to ':'."""
+    text = unicodedata.normalize("NFKC", text).replace("次日", "").replace("翌日", "")
+    for a in ("—", "–", "－", "―", "〜", "～", "~", "－"):
+        text = text.replace(a, "-")
+    return text.replace("：", ":").strip()
+
+
+def _index(ch: str) -> int:
+    return 6 if ch in "日天七" else _DIGIT.index(ch)
+
+
+def _minutes(half: str | None, hour: str, minute: str | None, thirty: str | None, end: bool) -> int:
+    h, m = int(hour), int(minute or 0) + (30 if thirty else 0)
+    if half in ("下午", "晚上", "傍晚") and h < 12:
+        h += 12
+    if half == "中午" and h < 6:
+        h += 12
+    if h > 24 or m > 59 or (h == 24 and m):
+        raise ValueError(f"{hour}:{minute or '00'}")
+    return h * 60 + m
+
+
+@dataclass
+class _Result:
+    """What the clauses said: per weekday its intervals (None: not named), the holiday rule, the breaks, problems."""
+
+    week: list[list[tuple[int, int]] | None] = field(default_factory=lambda: [None] * 7)
+    ph: list[tuple[int, int]] | None = None
+    breaks: list[tuple[int, int]] = field(default_factory=list)
+    always: bool = False
+    comments: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _days(clause: str) -> tuple[list[int] | None, str]:
+    """The weekdays a clause starts with (周一至周五, 周一、周三, 工作日 …) and the rest of the clause."""
+    days: list[int] = []
+    rest = clause
+    while True:
+        rest = rest.lstrip("、,和及 ")
+        word = next((w for w in sorted(_WORDS, key=len, reverse=True) if rest.startswith(w)), None)
+        if word:
+            days += _WORDS[word]
+            rest = rest[len(word) :]
+            continue
+        m = _DAY_RANGE.match(rest)
+        if not m:
+            break
+        a = _index(m[1])
+        b = _index(m[2]) if m[2] else a
+        days += list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(b + 1)]
+        rest = rest[m.end() :]
+    return (sorted(set(days)) if days else None), rest.strip()
+
+
+def _times(text: str, where: str, problems: list[str]) -> list[tuple[int, int]]:
+    """Every time range in text ("8:30-12:00 13:30-17:30", "上午9点-下午5点"); a problem for anything else left over."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    rest = []
+    for m in _TIME_RANGE.finditer(text):
+        rest.append(text[pos : m.start()])
+        pos = m.end()
+        try:
+            s = _minutes(m[1], m[2], m[3], m[4], False)
+            e = _minutes(m[5] or (m[1] if m[1] in ("下午", "晚上") else None), m[6], m[7], m[8], True)
+        except ValueError as err:
+            problems.append(f"“{m[0]}”: {err} is not a time of day (00:00 to 24:00)")
+            continue
+        if e <= s and not (m[5] is None and int(m[6]) < 12 and s >= 720):
+            if e < s:
+                e += 1440  # past midnight: 22:00-02:00
+            else:
+                problems.append(f"“{m[0]}”: the range is empty")
+                continue
+        out.append((s, e))
+    rest.append(text[pos:])
+    left = "".join(rest).strip(" ,、和及")
+    if left:
+        problems.append(f"“{where}”: cannot read “{left}” (write times like 9:00-17:00)")
+    return out
+
+
+def _clause(clause: str, r: _Result) -> None:
+    """Read one clause (between ，、；) into r."""
+    c = clause.strip()
+    if not c:
+        return
+    note = re.match(r"^(?:备注|注|说明|提示)\s*:\s*", c)
+    if note:
+        r.comments.append(c[note.end() :].replace('"', "'"))
+        return
+    brk = _BREAK.match(c)
+    if brk:
+        found = _times(c[brk.end() :], c, r.problems)
+        if not found and not any(p.startswith(f"“{c}”") for p in r.problems):
+            r.problems.append(f"“{c}”: a break needs its time, e.g. “中午休息 12:00-13:30”")
+        r.breaks += found
+        return
+    holiday = next((h for h in _HOLIDAY if c.startswith(h)), None)
+    if holiday:
+        rest = c[len(holiday) :].strip()
+        if rest in _CLOSED or rest in ("", "除外"):
+            r.ph = []
+        elif rest in ("照常", "照常开放", "正常开放", "正常", "照常办公"):
+            pass  # the weekday rules apply on holidays too: no PH rule
+        else:
+            found = _times(rest, c, r.problems)
+            if found:
+                r.ph = found
+        return
+    days, rest = _days(c)
+    rest = re.sub(r"(?:开放|营业|办公|服务)$", "", rest).strip() or rest
+    if rest in _ALL_DAY or rest in ("全天开放", "24小时开放", "全天候"):
+        if days is None:
+            r.always = True
+            days = list(range(7))
+        for d in days:
+            r.week[d] = [(0, 1440)]
+        return
+    if rest in _CLOSED:
+        if days is None:
+            r.problems.append(f"“{c}”: which days are closed? e.g. “周日休息”")
+            return
+        for d in days:
+            r.week[d] = []
+        return
+    if days is None:
+        if _TIME_RANGE.search(rest) and not any(r.week[d] is not None for d in range(7)):
+            days = list(range(7))  # "9:00-17:00" alone: every day
+        else:
+            r.problems.append(f"“{c}”: which days? start with 周一至周五, 工作日, 每天, 周末 or 周六")
+            return
+    half = next((h for h in _HALF if rest.startswith(h) and not _TIME_RANGE.match(rest)), None)
+    if half and rest == half:
+        example = "9:00-12:00" if half == "上午" else "14:00-17:30"
+        r.problems.append(f"“{c}”: {half} needs its hours, e.g. “{c.replace(half, '')} {example}”")
+        return
+    found = _times(rest, c, r.problems)
+    for d in days:
+        r.week[d] = (r.week[d] or []) + found if found else r.week[d]
+
+
+_STARTS = ("周", "星期", "礼拜", "工作日", "每天", "每日", "周末", "双休日", "节假日", "法定", "国家法定", "中午", "午休")
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses split at ，；。, brackets and line ends, and at 、 where a new day or holiday part begins after times."""
+    out: list[str] = []
+    for part in re.split(r"[,;。\n()\[\]【】]+", text):
+        current = ""
+        for piece in part.split("、"):
+            done = bool(re.search(r"\d|休息|全天|闭馆|关闭|不开放", current))
+            if current and done and piece.lstrip().startswith(_STARTS):
+                out.append(current)
+                current = piece
+            else:
+                current = f"{current}、{piece}" if current else piece
+        out.append(current)
+    return out
+
+
+def _day_set(days: list[int]) -> str:
+    """Weekday indexes as OSM: runs of three or more as Mo-We, others listed (Mo-We,Fr; Tu,Th)."""
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ",".join(f"{DAYS[r[0]]}-{DAYS[r[-1]]}" if len(r) >= 3 else ",".join(DAYS[d] for d in r) for r in runs)
+
+
+def _osm(r: _Result) -> str:
+    """The rules in OSM form, days with equal hours grouped ("Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off")."""
+    if r.always and all(w == [(0, 1440)] for w in r.week):
+        return "; ".join(["24/7", *(["PH off"] if r.ph == [] else []), *(f'"{c}"' for c in r.comments if c)])
+    week = []
+    for ivs in r.week:
+        cut = sorted(ivs or [])
+        for bs, be in r.breaks:
+            cut = [part for s, e in cut for part in ((s, min(e, bs)), (max(s, be), e)) if part[0] < part[1]] if any(
+                s < bs and be < e for s, e in cut) else cut  # fmt: skip
+        week.append(cut)
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for d, ivs in enumerate(week):
+        if ivs:
+            groups.setdefault(tuple(ivs), []).append(d)
+    rules = [f"{_day_set(days)} {','.join(f'{_hm(s)}-{_hm(t)}' for s, t in ivs)}" for ivs, days in groups.items()]
+    if r.ph is not None:
+        rules.append("PH off" if not r.ph else f"PH {','.join(f'{_hm(s)}-{_hm(t)}' for s, t in r.ph)}")
+    rules += [f'"{c}"' for c in r.comments if c]
+    return "; ".join(rules)
+
+
+def convert_zh(text: str) -> str:
+    """OSM opening hours for hours written in Chinese (or already in OSM form); HoursError lists every problem at once."""
+    try:
+        parse_hours(text)
+        return text  # already valid
+    except HoursError:
+        pass
+    norm = _normalise(text)
+    osm_like = re.sub(r"\s*;\s*", "; ", norm)  # OSM hours typed with full-width ；，：
+    try:
+        parse_hours(osm_like)
+        return osm_like
+    except HoursError:
+        pass
+    r = _Result()
+    for clause in _clauses(norm):
+        _clause(clause, r)
+    if not r.problems and all(w is None for w in r.week) and r.ph is None:
+        r.problems.append("no days or times found (write e.g. “周一至周五 9:00-17:00”)")
+    if r.problems:
+        raise HoursError("cannot convert the hours: " + "; ".join(r.problems), 0)
+    osm = _osm(r)
+    if not osm:
+        raise HoursError("cannot convert the hours: every day is closed (write e.g. “周一至周五 9:00-17:00”)", 0)
+    parse_hours(osm)  # what we write is always valid
+    return osm
