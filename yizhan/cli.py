@@ -83,6 +83,53 @@ def check(stations: str | None, fix: bool) -> None:
     click.echo(f"{len(network)} stations OK" + (f", {w} warning{'s' if w != 1 else ''}." if w else "."))
 
 
+@main.command("export")
+@click.argument("target", metavar="FILE.xlsx|FILE.csv")
+@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+def export_cmd(target: str, stations: str | None) -> None:
+    """Write every station as one row of a spreadsheet (xlsx, or CSV in UTF-8), ordered by city, district and level."""
+    from yizhan.stations.check import load_network
+    from yizhan.stations.transfer import export_network
+
+    root, shown = _stations(stations)
+    try:
+        n = export_network(load_network(root, shown), Path(target))
+    except CheckFailed as err:
+        _problems(err, "nothing was exported")
+        return
+    except (YizhanError, OSError) as err:
+        _fail(err if isinstance(err, YizhanError) else YizhanError(f"{target}: {err.strerror or err}"))
+        return
+    click.echo(f"Exported {n} stations to {target}.")
+
+
+@main.command("import")
+@click.argument("source", metavar="FILE.xlsx|FILE.csv")
+@click.option("--sheet", metavar="NAME", help="The sheet to read (default: the first).")
+@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
+@click.option("--delete-missing", is_flag=True, help="Delete the station files whose id is not in the sheet.")
+def import_cmd(source: str, sheet: str | None, stations: str | None, dry_run: bool, delete_missing: bool) -> None:
+    """Write one station file per row (new ones under stations/<city>/<district>/, existing ones updated in place)."""
+    from yizhan.stations.transfer import import_table, summary
+
+    root, shown = _stations(stations)
+    path = Path(source)
+    if not path.is_file():
+        _fail(YizhanError(f"{source}: no such file"))
+        return
+    try:
+        result = import_table(path, source, root, shown, sheet, dry_run, delete_missing)
+    except YizhanError as err:
+        lines = str(err).splitlines()
+        for line in lines:
+            click.echo(line)
+        click.echo(f"{len(lines)} problem{'s' if len(lines) != 1 else ''}: nothing was written.", err=True)
+        sys.exit(1)
+    for line in summary(result, dry_run):
+        click.echo(line)
+
+
 @main.command()
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
 @click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=OUT_HELP)

@@ -70,8 +70,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(lazy_pinyin(text)).lower()) or "x"
 
 
-def _scalar(value: Any) -> str:
-    """One YAML scalar: plain where it is safe to read back as the same value, else double-quoted."""
+def _scalar(value: Any, exact: bool = False) -> str:
+    """One YAML scalar: plain where it is safe to read back as the same value, else double-quoted (floats: 5 decimals,
+    or as Python writes them when `exact`)."""
     if isinstance(value, str):
         if _PLAIN_CJK.match(value) or (_PLAIN_ID.match(value) and value not in _YAML_WORDS):
             return value
@@ -81,28 +82,28 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.5f}"
+        return repr(value) if exact else f"{value:.5f}"
     return str(value)  # int, datetime.date
 
 
-def _flow(value: dict[str, Any]) -> str:
+def _flow(value: dict[str, Any], exact: bool = False) -> str:
     """A flow mapping such as `{city: 无锡市, district: 梁溪区}`."""
-    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    return "{" + ", ".join(f"{k}: {_scalar(v, exact)}" for k, v in value.items()) + "}"
 
 
-def render(record: dict[str, Any]) -> str:
+def render(record: dict[str, Any], exact: bool = False) -> str:
     """The YAML text of one station record (mappings of scalars, lists of scalars or of such mappings)."""
     lines: list[str] = []
     for key, value in record.items():
         if isinstance(value, dict):
-            lines.append(f"{key}: {_flow(value)}")
+            lines.append(f"{key}: {_flow(value, exact)}")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             lines.append(f"{key}:")
-            lines.extend(f"  - {_flow(item)}" for item in value)
+            lines.extend(f"  - {_flow(item, exact)}" for item in value)
         elif isinstance(value, list):
-            lines.append(f"{key}: [" + ", ".join(_scalar(v) for v in value) + "]")
+            lines.append(f"{key}: [" + ", ".join(_scalar(v, exact) for v in value) + "]")
         else:
-            lines.append(f"{key}: {_scalar(value)}")
+            lines.append(f"{key}: {_scalar(value, exact)}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,266 @@
+"""`yizhan export` and `yizhan import`: the station files as one table, and a table back into station files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yizhan.errors import YizhanError
+
+from .check import assemble, station_files
+from .demo import render
+from .fields import FileCheck, check_file
+from .model import Network, Station
+from .regions import slug
+from .sheet import TEXT_COLUMNS, Column, Row, headers_for, read_header, read_row, station_row
+from .workbook import read_table, write_table
+
+TOP_KEYS = ("id", "name", "level", "parent", "operator", "region", "address", "location", "hours", "hotlines", "contacts",
+            "services", "kiosk", "notes", "updated")  # fmt: skip
+FIELD_KEY = {"id": "id", "name": "name", "level": "level", "parent": "parent", "operator": "operator", "city": "region",
+             "district": "region", "town": "region", "address": "address", "lat": "location", "lon": "location",
+             "datum": "location", "hours": "hours", "phone": "hotlines", "phone_label": "hotlines", "contact": "contacts",
+             "contact_role": "contacts", "contact_phone": "contacts", "services": "services", "kiosk": "kiosk",
+             "notes": "notes", "updated": "updated"}  # fmt: skip
+
+
+def export_network(network: Network, target: Path) -> int:
+    """Write every station as one row (ordered by city, district and level); returns the number of rows."""
+    stations = list(network.stations.values())
+    headers = headers_for(max((len(s.hotlines) for s in stations), default=1), max((len(s.contacts) for s in stations), default=1))
+    text = {i for i, h in enumerate(headers) if (c := read_header(h)) and isinstance(c, Column) and c.field in TEXT_COLUMNS}
+    rows = [station_row(s, headers) for s in stations]
+    write_table(target, headers, rows, text)
+    return len(rows)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with --dry-run, would do)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)  # ids with a file but no row
+    deleted: list[str] = field(default_factory=list)
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
+
+
+ATTR_KEY = {"id": "id", "name": "name", "level": "level", "parent": "parent", "operator": "operator", "region": "region",
+            "address": "address", "lat": "location", "lon": "location", "hours": "hours", "hotlines": "hotlines",
+            "contacts": "contacts", "services": "services", "kiosk": "kiosk", "notes": "notes", "updated": "updated"}  # fmt: skip
+
+
+def _changed(a: Station, b: Station) -> set[str]:
+    """The file keys whose meaning differs between two checked stations (coordinates compared in WGS-84)."""
+    out = {key for attr, key in ATTR_KEY.items() if attr != "notes" and getattr(a, attr) != getattr(b, attr)}
+    return out | ({"notes"} if a.notes.rstrip() != b.notes.rstrip() else set())
+
+
+def _target(root: Path, record: dict[str, Any]) -> Path:
+    """Where a new station's file goes: stations/<city>/<district>/<id>.yml (a city centre: stations/<city>/<id>.yml)."""
+    region = record.get("region") or {}
+    folder = root / slug(str(region.get("city", "x")))
+    if record.get("level") != "center" and region.get("district"):
+        folder = folder / slug(str(region["district"]))
+    return folder / f"{record['id']}.yml"
+
+
+def import_table(source: Path, shown_source: str, root: Path, shown_root: str, sheet: str | None = None, dry_run: bool = False,
+                 delete_missing: bool = False) -> ImportResult:  # fmt: skip
+    """Check every row (every problem of every row at once), then write: nothing is written if any row is bad."""
+    table = read_table(source, shown_source, sheet)
+    where = f"{shown_source}:{table.name}!" if source.suffix.lower() != ".csv" else f"{shown_source}:"
+    problems: list[str] = []
+    columns: list[Column] = []
+    for i, h in enumerate(table.headers):
+        col = read_header(h)
+        if isinstance(col, str):
+            problems.append(f"{where}{_letter(i)}1: {col}")
+            columns.append(Column("ignored"))
+        else:
+            columns.append(col)
+    names = {c.field for c in columns}
+    if "id" not in names:
+        problems.append(f"{where}A1: no 编号 (id) column: every row needs the station's id")
+    if problems:
+        raise YizhanError("\n".join(problems))
+    header_text = {i: str(h).strip() for i, h in enumerate(table.headers)}
+    rows = [read_row(n, cells, columns) for n, cells in table.rows]
+    existing: dict[str, tuple[Path, FileCheck]] = {}
+    for path in station_files(root) if root.is_dir() else []:
+        fc = check_file(path, os.path.join(shown_root, os.path.relpath(path, root)))
+        if fc.ident:
+            existing.setdefault(fc.ident, (path, fc))
+    seen: dict[str, Row] = {}
+
+    def say(row: Row, col: int, message: str) -> None:
+        problems.append(f"{where}{_letter(col)}{row.number}: {header_text.get(col, '')}: {message}")
+
+    staging = Path(tempfile.mkdtemp(prefix=".yizhan-import-"))
+    try:
+        checks: dict[str, FileCheck] = {}
+        staged: dict[str, tuple[Row, Path, Path]] = {}  # id -> (row, staged file, final file)
+        id_col = next(i for i, c in enumerate(columns) if c.field == "id")
+        for row in rows:
+            for col, message in row.problems:
+                say(row, col, message)
+            ident = str(row.record.get("id", ""))
+            if not ident:
+                say(row, id_col, "every row needs the station's id (编号)")
+                continue
+            if ident in seen:
+                say(row, id_col, f"the id {ident} is also in row {seen[ident].number}")
+                continue
+            seen[ident] = row
+            final = existing[ident][0] if ident in existing else _target(root, row.record)
+            shown = os.path.join(shown_root, os.path.relpath(final, root))
+            tmp = staging / f"{len(staged)}.yml"
+            tmp.write_text(render(row.record, exact=True), encoding="utf-8")
+            fc = check_file(tmp, shown)
+            bad_cols = {col for col, _ in row.problems}
+            for p in fc.problems:
+                _place(row, p.message, bad_cols, id_col, say)
+            checks[ident] = fc
+            staged[ident] = (row, tmp, final)
+        # what spans rows and files: parents, their levels, cycles, duplicate ids
+        others = [fc for ident, (_, fc) in existing.items() if ident not in staged]
+        own = {(p.path, p.line, p.col, p.message) for fc in [*others, *checks.values()] for p in fc.problems}
+        _, cross = assemble([*others, *checks.values()], root)
+        by_shown = {fc.src.path if fc.src else "": ident for ident, fc in checks.items()}
+        for p in cross:
+            if (p.path, p.line, p.col, p.message) in own:
+                continue  # a problem of one row or file, reported above (or by yizhan check)
+            ident = by_shown.get(p.path)
+            if ident and ident in staged:
+                row = staged[ident][0]
+                _place(row, p.message, {col for col, _ in row.problems}, id_col, say)
+            else:
+                problems.append(str(p))
+        if problems:
+            raise YizhanError("\n".join(problems))
+        result = ImportResult()
+        for ident, (row, tmp, final) in staged.items():
+            if ident in existing:
+                old, new = existing[ident][1].station, checks[ident].station
+                keys = {FIELD_KEY[c.field] for c in columns if c.field in FIELD_KEY}
+                if old is not None and new is not None:
+                    keys &= _changed(old, new)
+                if not keys:
+                    result.unchanged += 1
+                    continue
+                result.updated.append(ident)
+                if not dry_run:
+                    _update(final, row.record, keys)
+            else:
+                result.created.append(ident)
+                if not dry_run:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(tmp, final.with_name(f".{final.name}.tmp"))
+                    os.replace(final.with_name(f".{final.name}.tmp"), final)
+        result.missing = sorted(set(existing) - set(staged))
+        if delete_missing and not dry_run:
+            for ident in result.missing:
+                existing[ident][0].unlink()
+                result.deleted.append(ident)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) -> None:
+    """Report a check's problem ("hours: …", 'missing field "location.lat": …') at its cell, unless that cell has one already."""
+    label, _, rest = message.partition(": ")
+    m = re.fullmatch(r'missing field "([^"]+)"', label)
+    key = m[1] if m else label
+    col = row.columns.get(key, row.columns.get(key.split("[")[0]))
+    if col is None:
+        say(row, id_col, message)
+    elif col not in bad_cols:
+        say(row, col, message if m else rest)
+
+
+def _plain(value: Any) -> Any:
+    """A ruamel value as plain Python (to compare with a sheet's record)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    return str(value).rstrip("\n")  # a literal block's last line end is not a difference
+
+
+def _styled(value: Any) -> Any:
+    """A record value in the house style: mappings and lists of scalars in flow style (`{city: 无锡市}`, `[报到登记]`)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        m = CommentedMap((k, _styled(v)) for k, v in value.items())
+        m.fa.set_flow_style()
+        return m
+    if isinstance(value, list):
+        s = CommentedSeq(_styled(v) for v in value)
+        if not any(isinstance(v, dict) for v in value):
+            s.fa.set_flow_style()
+        return s
+    return value
+
+
+def _update(path: Path, record: dict[str, Any], sheet_keys: set[str]) -> None:
+    """Change only the keys whose values differ, in place: comments, key order and every other line stay as they are."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    for key in TOP_KEYS:
+        if key not in sheet_keys:
+            continue  # the sheet has no column for it: the file's value stays
+        new = record.get(key)
+        if new is None:
+            if key in data:
+                del data[key]
+            continue
+        if key in data and _plain(data[key]) == _plain(new):
+            continue
+        if key in data:
+            data[key] = _styled(new)
+        else:
+            after = [k for k in TOP_KEYS[: TOP_KEYS.index(key)] if k in data]
+            data.insert(list(data).index(after[-1]) + 1 if after else 0, key, _styled(new))
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        yaml.dump(data, f)
+    os.replace(tmp, path)
+
+
+def summary(result: ImportResult, dry_run: bool) -> list[str]:
+    """What the command prints: the counts, then the stations not in the sheet."""
+    lines = [f"{'would create' if dry_run else 'created'} {len(result.created)}, {'would update' if dry_run else 'updated'} "
+             f"{len(result.updated)}, unchanged {result.unchanged:,}" + (f", deleted {len(result.deleted)}" if result.deleted else "")]  # fmt: skip
+    if result.missing and not result.deleted:
+        shown = "、".join(result.missing[:10]) + (" …" if len(result.missing) > 10 else "")
+        lines.append(f"{len(result.missing)} station file{'s' if len(result.missing) != 1 else ''} not in the sheet (kept; "
+                     f"--delete-missing deletes them): {shown}")  # fmt: skip
+    return lines
+
