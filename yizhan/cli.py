@@ -171,7 +171,7 @@ def _poster_problems(problems: list[str]) -> None:
     """Posters that could not be made: one line each (station, field, character and fix), then exit 1."""
     for line in problems:
         click.echo(line, err=True)
-    n = sum(1 for line in problems if ": station " in line)
+    n = len({line.split(": station ", 1)[1].split(":", 1)[0] for line in problems if ": station " in line})  # posters, not lines
     if n:
         click.echo(f"{n} poster problem{'s' if n != 1 else ''}: those posters were not made; every other poster was.", err=True)
     sys.exit(1)
@@ -201,6 +201,8 @@ def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, sta
     click.echo(summary(result))
     if result.site_copies:
         click.echo(f"Updated the copies in {os.path.relpath(result.site_copies)}/posters/.")
+        if result.site_links_stale:
+            click.echo("Posters were added or removed: run `yizhan build` so that the site's pages link exactly these.", err=True)
     if result.problems:
         _poster_problems(result.problems)
 

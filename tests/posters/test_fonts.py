@@ -318,3 +318,71 @@ def test_a_later_run_in_the_same_process_draws_with_its_own_fonts(tmp_path: Path
         assert set(fontstate.CURRENT.slot) == set(chars)
         name = fontstate.CURRENT.first
         assert name.startswith("YizhanF0-") and set(pdfmetrics.getFont(name).face.charToGlyph) >= {ord(c) for c in chars}
+
+
+# found by an adversarial review -------------------------------------------------------------------------------
+
+
+def test_invisible_characters_and_odd_spaces_print_as_nothing_and_space(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    center = project / "stations" / "nanjing" / "center.yml"
+    text = center.read_text(encoding="utf-8").replace("name: 南京市流动党员服务中心", 'name: "南京市\\u200c流\\u200e动\\ufeff\\u00ad党员服务中心"')
+    center.write_text(text.replace("address: 南京市玄武区北京东路1号", 'address: "南京市玄武区\\u205f北京东路1号"'), encoding="utf-8")
+    result = run_yizhan(project, "posters")
+    assert result.returncode == 0, result.stdout + result.stderr
+    flat = tool("pdftotext", project / "build/posters/s/nj-center.pdf", "-")
+    assert "南京市流动党员服务中心" in flat and "南京市玄武区 北京东路1号" in flat
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert run_yizhan(project, "posters").returncode == 0
+    out = project / "build" / "posters"
+    (out / ".cache" / "chars.json").write_text("[]", encoding="utf-8")
+    (out / "posters.json").write_text('{"stations": [], "cities": 3, "all": 1}', encoding="utf-8")
+    for piece in (out / ".cache" / "fonts").glob("*.ttf"):
+        piece.write_bytes(piece.read_bytes()[:100])  # cut short
+    result = run_yizhan(project, "posters")
+    assert result.returncode == 0, result.stderr
+    assert decode(out / "all.pdf", tmp_path) == [EXPECTED[i] for i in ("nj-center", "test-center", "test-station", "test-window")]
+    assert run_yizhan(project, "posters").stdout.startswith("Made 4 station posters (0 drawn, 4 from cache)")
+
+
+def test_a_new_font_in_a_one_station_run_counts_what_it_drew(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert run_yizhan(project, "posters").returncode == 0
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - yizhan:\n", f"  - yizhan:\n      poster_font: [{WQY}]\n"), encoding="utf-8")
+    result = run_yizhan(project, "posters", "--station", "nj-center")
+    assert result.returncode == 0 and result.stdout.startswith("Made 4 station posters (4 drawn, 0 from cache)"), result.stdout
+
+
+def test_problems_are_counted_per_poster(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    center = project / "stations" / "nanjing" / "center.yml"
+    center.write_text(center.read_text(encoding="utf-8").replace("南京市流动", "南京市𱍐𱍑𱍒流动"), encoding="utf-8")
+    result = run_yizhan(project, "posters")
+    assert result.returncode == 1 and result.stderr.endswith("\n1 poster problem: those posters were not made; every other poster was.\n")
+    assert result.stderr.count("station nj-center: name: no poster font has") == 3
+
+
+def test_a_face_number_that_is_not_a_number_and_a_font_that_forbids_embedding(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    with pytest.raises(Exception, match=r"after # comes the number of a face in the collection, e\.g\. wqy-zenhei\.ttc#0"):
+        font_chain(["wqy-zenhei.ttc#abc"], tmp_path, installed=[], bundled=())
+    font = TTFont(str(tiny_font(tmp_path / "locked.ttf", "Locked")))
+    font["OS/2"].fsType = 0x0002
+    font.save(str(tmp_path / "locked.ttf"))
+    with pytest.raises(Exception, match=r"its licence forbids embedding it in a PDF \(OS/2 fsType 0x0002\)"):
+        font_chain(["locked.ttf"], tmp_path, installed=[], bundled=())
+
+
+def test_a_one_station_run_says_when_the_sites_links_are_behind(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert run_yizhan(project, "build").returncode == 0
+    center = project / "stations" / "nanjing" / "center.yml"
+    center.write_text(center.read_text(encoding="utf-8").replace("南京市流动", "南京市𱍐流动"), encoding="utf-8")
+    result = run_yizhan(project, "posters", "--station", "nj-center")
+    assert result.returncode == 1
+    assert "Posters were added or removed: run `yizhan build` so that the site's pages link exactly these.\n" in result.stderr

@@ -43,6 +43,7 @@ class PosterResult:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # one line per poster that could not be made, and why
     site_copies: str = ""  # the built site whose copies of the PDFs were brought up to date
+    site_links_stale: bool = False  # posters were added or removed: the site's pages link them after the next build
 
 
 def missing_glyphs(contents: Iterable[PosterContent], missing: set[str], paths: dict[str, str]) -> tuple[list[str], set[str]]:
@@ -87,6 +88,17 @@ class PosterStore:
             self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.manifest = {}
+        if not isinstance(self.manifest, dict):
+            self.manifest = {}
+        for part in ("stations", "cities"):  # a damaged manifest is rebuilt, never trusted
+            entries = self.manifest.get(part)
+            ok = isinstance(entries, dict) and all(isinstance(v, dict) and isinstance(v.get("file"), str)
+                                                    and isinstance(v.get("key"), str) for v in entries.values())  # fmt: skip
+            if not ok:
+                self.manifest[part] = {}
+        entry = self.manifest.get("all")
+        if not (isinstance(entry, dict) and isinstance(entry.get("file"), str) and isinstance(entry.get("key"), str)):
+            self.manifest["all"] = None
 
     def stream(self, key: str) -> Path:
         """The cached page stream of a poster, in the encoding of the current character table."""
@@ -211,7 +223,7 @@ def make_posters(
                 continue
             shown[sid] = entry["key"] if store.cached(entry["key"]) else keys.setdefault(sid, contents[sid].key(fonts.fingerprint))
     todo = [(contents[sid], key) for sid, key in keys.items() if not store.cached(key)]
-    result = PosterResult(out, fonts, stations=len(ids), drawn=len(todo))
+    result = PosterResult(out, fonts, stations=len(keys), drawn=len(todo))
     files = city_files(network)
     groups: list[tuple[str, str, list[str]]] = []  # (label, file, keys)
     for name, districts in network.by_city().items():

@@ -19,7 +19,8 @@ class CharTable:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        if data.get("font") != font or not isinstance(data.get("chars"), str):
+        if not isinstance(data, dict) or data.get("font") != font or not isinstance(data.get("chars"), str) \
+                or not isinstance(data.get("id"), str):  # fmt: skip
             data = {"id": uuid.uuid4().hex[:12], "font": font, "chars": ""}
         self.id: str = data["id"]
         self.font = font

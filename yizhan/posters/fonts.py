@@ -73,11 +73,16 @@ def describe(path: Path, index: int | None, origin: str) -> FontSource:
     """A font of the chain, checked to be a font; YizhanError says why a file cannot be used."""
     try:
         index = pick_face(path) if index is None else index
-        names = _open(path, index)["name"]
+        font = _open(path, index)
+        names = font["name"]
         name = names.getBestFamilyName() or path.stem
         st = path.stat()
+        fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     except Exception as err:  # noqa: BLE001 (fontTools raises many kinds of errors on a damaged file)
         raise YizhanError(f"poster font {path}: not a usable TrueType or OpenType font ({type(err).__name__}: {err})") from None
+    if fs_type & 0x0002 or fs_type & 0x0200:
+        raise YizhanError(f"poster font {path}: its licence forbids embedding it in a PDF (OS/2 fsType {fs_type:#06x}); "
+                          "choose another font") from None  # fmt: skip
     key = f"{CACHE_FORMAT}|{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}"
     return FontSource(path, index, str(name), origin, hashlib.sha256(key.encode()).hexdigest()[:16])
 
@@ -93,7 +98,9 @@ def configured_font(entry: str, base: Path) -> FontSource:
                           f"or the file name of an installed font such as msyh.ttc")  # fmt: skip
     if not path.name.lower().endswith(FONT_SUFFIXES):
         raise YizhanError(f"poster font {path} (poster_font in mkdocs.yml): expected a .ttf, .ttc, .otf or .otc file")
-    return describe(path, int(face) if face.isdigit() else None, "poster_font")
+    if face and not face.isdigit():
+        raise YizhanError(f"poster font {entry} (poster_font in mkdocs.yml): after # comes the number of a face in the collection, e.g. {text}#0")
+    return describe(path, int(face) if face else None, "poster_font")
 
 
 @dataclass
@@ -278,6 +285,24 @@ def cut(source: FontSource, chars: str, target: Path, piece: str = "") -> None:
         font.save(str(tmp))
 
 
+def _looks_cut(path: Path) -> bool:
+    """Whether a cached cut is a whole TrueType file (its table directory and every table inside the file)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(12)
+            if head[:4] != b"\x00\x01\x00\x00":
+                return False
+            count = int.from_bytes(head[4:6], "big")
+            records = f.read(16 * count)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if len(records) != 16 * count or not count:
+        return False
+    return all(int.from_bytes(records[i + 8 : i + 12], "big") + int.from_bytes(records[i + 12 : i + 16], "big") <= size
+               for i in range(0, len(records), 16))  # fmt: skip
+
+
 PIECES_FILE = "pieces.json"  # per font: how many blocks of the character table its base cut covers
 LOOSE_BLOCKS = 4  # blocks cut one by one (each re-cut alone while it fills) before they are merged into the base
 
@@ -316,7 +341,7 @@ def prepare_fonts(chain: FontChain, chars: Iterable[str], cache: Path) -> tuple[
                 continue
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             target = folder / f"{source.fingerprint}-{b0}-{b1}-{digest}.ttf"
-            if not target.is_file():
+            if not _looks_cut(target):  # missing, or damaged: cut again
                 try:
                     cut(source, text, target, f"P{b0}x{b1}")
                 except Exception as err:  # noqa: BLE001 (a font fontTools cannot cut is a message, not a traceback)

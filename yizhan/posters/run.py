@@ -80,12 +80,16 @@ def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[
     return network_and_saver(stations, shown, out / ".cache" / "stations.pickle")
 
 
-def refresh_site(out: Path) -> Path | None:
-    """Bring the built site's copies of the PDFs up to date (OUT/site next to OUT/posters, as `yizhan build` makes them)."""
+def refresh_site(out: Path) -> tuple[Path, bool] | None:
+    """Bring the built site's copies of the PDFs up to date (OUT/site next to OUT/posters, as `yizhan build` makes them);
+    also says whether posters were added or removed, which the site's pages only learn in the next build."""
     site = out.parent / "site"
     if out.name != SITE_DIR or not (site / MARKER).is_file() or not (site / SITE_DIR).is_dir():
         return None
     index = load_index(out)
+    posters = site / SITE_DIR
+    before = {p.relative_to(posters).as_posix() for sub in ("s", "city") for p in (posters / sub).glob("*.pdf")}
+    before |= {"all.pdf"} if (posters / "all.pdf").exists() else set()
     link_into_site(index, site)
     keep = set(index.files()) if index else set()
     for sub in ("s", "city"):  # copies of PDFs that are gone (only PDFs, only in the folders yizhan fills)
@@ -94,7 +98,7 @@ def refresh_site(out: Path) -> Path | None:
                 pdf.unlink(missing_ok=True)
     if "all.pdf" not in keep:
         (site / SITE_DIR / "all.pdf").unlink(missing_ok=True)
-    return site
+    return site, before != keep
 
 
 def run_posters(project: Path, stations: Path, shown: str, out: Path | None, selected: list[str] | None = None,
@@ -109,8 +113,9 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path | None, sel
     result = make_posters(job.network, job.contents, job.fonts, out, job.selection, jobs, progress)
     result.problems = job.problems
     save_cache()  # also after the first run, so the next one re-reads only the station files that changed
-    site = refresh_site(out)
-    result.site_copies = str(site) if site else ""
+    refreshed = refresh_site(out)
+    if refreshed:
+        result.site_copies, result.site_links_stale = str(refreshed[0]), refreshed[1]
     return result
 
 
@@ -149,8 +154,10 @@ class BuildPosters:
             return
         try:
             self.result = make_posters(job.network, job.contents, job.fonts, self.out, job.selection, progress=self.progress)
-        except (YizhanError, OSError) as err:  # e.g. a full disk: the site is still built, with the posters there are
-            self.problems.append(f"posters: {err}\n(the site was built; its links to posters that were not made lead nowhere)")
+        except Exception as err:  # noqa: BLE001 (a full disk, a damaged cache: the site is still built, with the posters there are)
+            self.problems.append(f"posters: {type(err).__name__ if not isinstance(err, (YizhanError, OSError)) else ''}"
+                                 f"{': ' if not isinstance(err, (YizhanError, OSError)) else ''}{err}\n"
+                                 "(the site was built; its links to posters that were not made lead nowhere)")  # fmt: skip
         else:
             self.result.problems = self.problems
         link_into_site(load_index(self.out), site)

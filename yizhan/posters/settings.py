@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -94,20 +95,36 @@ def _hours_zh(hours: Hours) -> str:
     return describe_zh(hours)
 
 
+_SPACES = re.compile(r"[^\S\u3000]")  # every kind of white space but the ideographic one prints as a plain space
+
+
+def printable(text: str) -> str:
+    """Text as a poster prints it: invisible format characters (zero-width and direction marks, BOM, soft hyphen,
+    variation selectors) left out, every kind of white space a plain space, combining accents composed (NFC)."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not 0xFE00 <= ord(ch) <= 0xFE0F
+                   and not 0xE0100 <= ord(ch) <= 0xE01EF)  # fmt: skip
+    text = _SPACES.sub(" ", text)
+    composed = unicodedata.normalize("NFC", text)
+    # NFC also maps CJK compatibility ideographs (U+F900…, U+2F800…) to other characters: keep those as typed
+    return composed if not any(0xF900 <= ord(c) <= 0xFAFF or 0x2F800 <= ord(c) <= 0x2FA1F for c in text) else text
+
+
 def _content(s: Station, code: str, pattern: str, base: str, site: str) -> PosterContent:
     url = pattern.replace("{code}", code) if s.kiosk else f"{base}/s/{s.id}.html"
     return PosterContent(
         id=s.id,
-        name=s.name,
+        name=printable(s.name),
         level=s.level_zh,
-        operator=s.operator,
+        operator=printable(s.operator),
         kiosk=s.kiosk,
         qr=qr_text(url),
         typed=url.split("://", 1)[1],
         code=format_code(code),
-        hotlines=tuple((t.number, t.label) for t in s.hotlines),
-        hours=_hours_zh(s.hours) if s.hours else "",
-        address=s.address,
+        hotlines=tuple((printable(t.number), printable(t.label)) for t in s.hotlines),
+        hours=printable(_hours_zh(s.hours)) if s.hours else "",
+        address=printable(s.address),
         site=site,
         updated=s.updated.isoformat() if s.updated else "",
     )
