@@ -38,7 +38,8 @@ bench: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/hub.py; hub=$$?; \
 	$(PYTHON) bench/kiosk.py; kiosk=$$?; \
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/posters.py; posters=$$?; \
-	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ] && [ $$posters = 0 ]
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/transfer.py; transfer=$$?; \
+	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ] && [ $$posters = 0 ] && [ $$transfer = 0 ]
 
 clean:
 	rm -rf build/site build/.site-new-* build/bench

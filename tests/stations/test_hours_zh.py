@@ -42,6 +42,8 @@ OSM_LINE = 'hours: "Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off"'
         ("周一至周五 9:00—17:00，法定节假日 9:00-12:00", "Mo-Fr 09:00-17:00; PH 09:00-12:00"),
         ("Mo-Fr 08:30-17:30; PH off", "Mo-Fr 08:30-17:30; PH off"),  # already OSM: unchanged
         ("Mo-Fr 08:30-17:30；PH off", "Mo-Fr 08:30-17:30; PH off"),  # OSM typed with a full-width semicolon
+        ("Mo-Fr 08:30-17:30，Sa 09:00-12:00", "Mo-Fr 08:30-17:30; Sa 09:00-12:00"),  # the "，" that led to 'found "Sa"'
+        ("Mo-Fr 09:00-17:00; 节假日休息", "Mo-Fr 09:00-17:00; PH off"),  # OSM and Chinese mixed
     ],
 )
 def test_notice_board_forms(zh: str, osm: str) -> None:

@@ -317,7 +317,7 @@ BAD: dict[str, tuple[dict[str, Any], tuple[Any, str | None], str]] = {
     "bad datum": ({"location.datum": "bd09"}, (("location", "datum"), "enum"), "location.datum: expected one of wgs84, gcj02"),
     "latitude outside China": ({"location.lat": 60.0}, (("location", "lat"), "maximum"), "expected a latitude inside China"),
     "text coordinate": ({"location.lon": "120.3"}, (("location", "lon"), "type"), "location.lon: expected a number"),
-    "hours with Chinese semicolon": ({"hours": "Mo-Fr 08:30-17:30；PH off"}, (("hours",), "pattern"), 'did you mean ";"'),
+    "hours with Chinese semicolon": ({"hours": "Mo-Fr 08:30-17:30；PH off"}, (("hours",), "pattern"), 'write "Mo-Fr 08:30-17:30; PH off"'),
     "unquoted hours off": ({"hours": False}, (("hours",), "type"), 'write "off" in quotes'),
     "kiosk as text": ({"kiosk": "yes"}, (("kiosk",), "type"), "kiosk: expected true or false"),
     "impossible date": ({"updated": "2026-13-01"}, (("updated",), "pattern"), "expected a date like 2026-11-01"),

@@ -279,11 +279,15 @@ class _Checker:
         try:
             return parse_hours(value)
         except HoursError as err:
-            if _CJK.search(value):  # written the Chinese way: one error with the whole conversion, or every problem in it
+            if not value.isascii():  # written the Chinese way: one error with the whole conversion, or every problem in it
                 try:
                     osm = convert_zh(value)
                 except HoursError as why:
-                    self.bad(key, f"{why} (or write OSM hours like \"Mo-Fr 09:00-17:00; PH off\")")
+                    if _CJK.search(value):
+                        self.bad(key, f"{why} (or write OSM hours like \"Mo-Fr 09:00-17:00; PH off\")")
+                        return None
+                    shift = 1 if self.src.style.get(key) in ("'", '"') else 0
+                    self.bad(key, str(err), offset=err.offset + shift)
                 else:
                     self.bad(key, f"write {json.dumps(osm, ensure_ascii=False)} (the same hours in the form yizhan reads); "
                                   "`yizhan check --fix` rewrites it in the file")  # fmt: skip

@@ -114,6 +114,18 @@ def _clause(clause: str, r: _Result) -> None:
     c = clause.strip()
     if not c:
         return
+    try:  # a rule already in OSM form ("Sa 09:00-12:00" beside "节假日休息")
+        osm = parse_hours(c)
+    except HoursError:
+        pass
+    else:
+        for d, ivs in enumerate(osm.week):
+            if ivs:
+                r.week[d] = [*ivs]
+        if osm.ph is not None:
+            r.ph = [*osm.ph]
+        r.comments += list(osm.comments)
+        return
     note = re.match(r"^(?:备注|注|说明|提示)\s*:\s*", c)
     if note:
         r.comments.append(c[note.end() :].replace('"', "'"))
@@ -229,7 +241,8 @@ def convert_zh(text: str) -> str:
     except HoursError:
         pass
     norm = _normalise(text)
-    osm_like = re.sub(r"\s*;\s*", "; ", norm)  # OSM hours typed with full-width ；，：
+    osm_like = re.sub(r"\s*[;,]\s*(?=(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)\b)", "; ", norm)  # OSM typed with full-width ；，：
+    osm_like = re.sub(r"\s*;\s*", "; ", osm_like)
     try:
         parse_hours(osm_like)
         return osm_like
