@@ -88,12 +88,11 @@ def check(stations: str | None, fix: bool) -> None:
 @click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
 def export_cmd(target: str, stations: str | None) -> None:
     """Write every station as one row of a spreadsheet (xlsx, or CSV in UTF-8), ordered by city, district and level."""
-    from yizhan.stations.check import load_network
-    from yizhan.stations.transfer import export_network
+    from yizhan.stations.transfer import export_network, load_cached
 
     root, shown = _stations(stations)
     try:
-        n = export_network(load_network(root, shown), Path(target))
+        n = export_network(load_cached(root, shown), Path(target))
     except CheckFailed as err:
         _problems(err, "nothing was exported")
         return

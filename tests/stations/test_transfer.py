@@ -199,3 +199,16 @@ def test_other_file_types_are_refused(tmp_path: Path, name: str) -> None:
     (root / name).write_bytes(b"x")
     result = run_yizhan(root, "import", name)
     assert result.returncode == 1 and "expected a .xlsx or .csv file" in result.stdout + result.stderr
+
+
+def test_a_phone_number_excel_damaged_beyond_repair_is_reported_with_the_fix(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    station = [*STATION_ROW]
+    station[12] = 82700001  # typed without its area code and stored as a number: the 0510 cannot be guessed
+    xlsx(root / "list.xlsx", [CENTER_ROW, station])
+    result = run_yizhan(root, "import", "list.xlsx")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "list.xlsx:驿站!M3: 电话: Excel stored the phone as the number 82700001, which lost its leading 0 or digits: "
+        "format the column as 文本 (text) and type the number again, e.g. 0510-82700000"
+    ]

@@ -119,10 +119,32 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int) -> tuple[Network, Callable[[], None]]:
+    checked, save = _checks(root, shown_root, cache, racy_ns)
+    if checked is None:
+        return load_network(root, shown_root), _nothing  # a file went away meanwhile: the full check says so
+    network, problems = assemble(checked.values(), root)  # what spans files is checked every time, as check_stations does
+    if network is None:
+        raise CheckFailed(problems)
+    return network, save
+
+
+def cached_checks(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> tuple[dict[Path, FileCheck], Callable[[], None]]:
+    """Each station file's own check (from the cache where the file did not change), and a function that saves the cache."""
+    with _collector_paused():
+        checked, save = _checks(root, shown_root, cache, racy_ns)
+    if checked is None:
+        from .check import station_files
+
+        shown = os.path.join(shown_root, "")
+        return {p: check_file(p, shown + os.path.relpath(p, root)) for p in station_files(root)}, _nothing
+    return {root / rel: fc for rel, fc in checked.items()}, save
+
+
+def _checks(root: Path, shown_root: str, cache: Path, racy_ns: int) -> tuple[dict[str, FileCheck] | None, Callable[[], None]]:
     key = code_key()
     entries = _read(cache, key)
     keep: dict[str, Entry] = {}
-    checked: list[FileCheck] = []
+    checked: dict[str, FileCheck] = {}
     changed = False
     shown_prefix, root_prefix = os.path.join(shown_root, ""), os.path.join(root, "")
     for rel in _relative_files(root):
@@ -130,20 +152,17 @@ def _network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int) -
         try:
             stat = _stat_key(os.stat(root_prefix + rel))
         except OSError:
-            return load_network(root, shown_root), _nothing  # gone meanwhile: the full check says so
+            return None, _nothing
         entry = entries.get(rel)
         if entry is None or entry[0] != stat or entry[1] != shown:
             changed = True
             entry = (stat, shown, _pack(check_file(root / rel, shown)))
-        checked.append(_unpack(shown, entry[2]))
+        checked[rel] = _unpack(shown, entry[2])
         if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
             keep[rel] = entry
-    network, problems = assemble(checked, root)  # what spans files is checked every time, as check_stations does
-    if network is None:
-        raise CheckFailed(problems)
     if changed or keep.keys() != entries.keys():
-        return network, lambda: _write(cache, key, keep)
-    return network, _nothing
+        return checked, lambda: _write(cache, key, keep)
+    return checked, _nothing
 
 
 def _relative_files(root: Path) -> list[str]:

@@ -335,10 +335,10 @@ class FileCheck:
     src: Source | None = None  # only the positions of id and parent
 
 
-def check_file(path: Path, shown: str) -> FileCheck:
-    """Read and check one station file (shown to users as `shown`)."""
+def check_file(path: Path, shown: str, raw: bytes | None = None) -> FileCheck:
+    """Read and check one station file (shown to users as `shown`; `raw`: its bytes, when they are not on disk yet)."""
     problems: list[Problem] = []
-    src = read_source(path, shown, problems)
+    src = read_source(path, shown, problems, raw)
     if src is None:
         return FileCheck(None, problems, [])
     checker = _Checker(src)

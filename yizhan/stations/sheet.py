@@ -72,7 +72,7 @@ def headers_for(hotlines: int, contacts: int) -> list[str]:
     return out + ["服务项目", "自助报到", "说明", "更新日期"]
 
 
-def station_row(s: Station, headers: list[str]) -> list[Any]:
+def station_row(s: Station, headers: list[str] | list[Column]) -> list[Any]:
     """A station as the export's row: text everywhere but coordinates (numbers) and the date (a date)."""
     values: dict[tuple[str, int], Any] = {
         ("id", 0): s.id, ("name", 0): s.name, ("level", 0): LEVELS[s.level], ("parent", 0): s.parent or "",
@@ -86,12 +86,35 @@ def station_row(s: Station, headers: list[str]) -> list[Any]:
         values["phone", i], values["phone_label", i] = h.number, h.label
     for i, c in enumerate(s.contacts):
         values["contact", i], values["contact_role", i], values["contact_phone", i] = c.name, c.role, c.phone
-    out = []
-    for header in headers:
-        col = read_header(header)
-        assert isinstance(col, Column)
-        out.append(values.get((col.field, col.n), ""))
-    return out
+    columns = [h if isinstance(h, Column) else read_header(h) for h in headers]
+    return [values.get((c.field, c.n), "") for c in columns if isinstance(c, Column)]
+
+
+def station_record(s: Station) -> dict[str, Any]:
+    """A checked station in the shape read_row gives a row (coordinates in WGS-84, notes without their last line end)."""
+    rec: dict[str, Any] = {"id": s.id, "name": s.name, "level": s.level}
+    if s.parent:
+        rec["parent"] = s.parent
+    rec["operator"] = s.operator
+    rec["region"] = {k: v for k, v in (("city", s.region.city), ("district", s.region.district), ("town", s.region.town)) if v}
+    rec["address"] = s.address
+    rec["location"] = {"lat": s.lat, "lon": s.lon}
+    if s.hours:
+        rec["hours"] = s.hours.text
+    if s.hotlines:
+        rec["hotlines"] = [{"number": h.number, **({"label": h.label} if h.label else {})} for h in s.hotlines]
+    if s.contacts:
+        rec["contacts"] = [{"name": c.name, **({"role": c.role} if c.role else {}), **({"phone": c.phone} if c.phone else {})}
+                           for c in s.contacts]  # fmt: skip
+    if s.services:
+        rec["services"] = list(s.services)
+    if s.kiosk:
+        rec["kiosk"] = True
+    if s.notes.strip():
+        rec["notes"] = s.notes.rstrip()
+    if s.updated:
+        rec["updated"] = s.updated
+    return rec
 
 
 @dataclass

@@ -250,13 +250,14 @@ def _utf8(path: str, raw: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def read_source(path: Path, shown: str, problems: list[Problem]) -> Source | None:
-    """Load `path` (shown to users as `shown`); append problems and return None when unreadable."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.append(Problem(shown, 1, 1, f"cannot read file: {err.strerror}"))
-        return None
+def read_source(path: Path, shown: str, problems: list[Problem], raw: bytes | None = None) -> Source | None:
+    """Load `path` (or `raw`, the bytes it would hold; shown to users as `shown`); append problems and return None when unreadable."""
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            problems.append(Problem(shown, 1, 1, f"cannot read file: {err.strerror}"))
+            return None
     if len(raw) > MAX_BYTES:
         problems.append(Problem(shown, 1, 1, f"file too large: expected at most {MAX_BYTES // 1024} KB for one station, "
                                              f"found {len(raw):,} bytes (is this a station file?)"))  # fmt: skip

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
 
-from .check import assemble, station_files
+from .cache import cached_checks
+from .check import assemble
 from .demo import render
 from .fields import FileCheck, check_file
 from .model import Network, Station
 from .regions import slug
-from .sheet import TEXT_COLUMNS, Column, Row, headers_for, read_header, read_row, station_row
+from .sheet import TEXT_COLUMNS, Column, Row, headers_for, read_header, read_row, station_record, station_row
 from .workbook import read_table, write_table
 
 TOP_KEYS = ("id", "name", "level", "parent", "operator", "region", "address", "location", "hours", "hotlines", "contacts",
@@ -30,12 +30,26 @@ FIELD_KEY = {"id": "id", "name": "name", "level": "level", "parent": "parent", "
              "notes": "notes", "updated": "updated"}  # fmt: skip
 
 
+def cache_path(root: Path) -> Path:
+    """The cache of checked station files for one stations folder: build/.cache/stations-<folder digest>.pickle."""
+    digest = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return Path("build") / ".cache" / f"stations-{digest}.pickle"
+
+
+def load_cached(root: Path, shown_root: str) -> Network:
+    """The checked network, reusing the cache of unchanged station files (as `yizhan check` would report it)."""
+    from .cache import cached_network
+
+    return cached_network(root, shown_root, cache_path(root))
+
+
 def export_network(network: Network, target: Path) -> int:
     """Write every station as one row (ordered by city, district and level); returns the number of rows."""
     stations = list(network.stations.values())
     headers = headers_for(max((len(s.hotlines) for s in stations), default=1), max((len(s.contacts) for s in stations), default=1))
     text = {i for i, h in enumerate(headers) if (c := read_header(h)) and isinstance(c, Column) and c.field in TEXT_COLUMNS}
-    rows = [station_row(s, headers) for s in stations]
+    columns = [c for h in headers if isinstance(c := read_header(h), Column)]
+    rows = [station_row(s, columns) for s in stations]
     write_table(target, headers, rows, text)
     return len(rows)
 
@@ -78,7 +92,7 @@ def _target(root: Path, record: dict[str, Any]) -> Path:
 
 
 def import_table(source: Path, shown_source: str, root: Path, shown_root: str, sheet: str | None = None, dry_run: bool = False,
-                 delete_missing: bool = False) -> ImportResult:  # fmt: skip
+                 delete_missing: bool = False, cache: Path | None = None) -> ImportResult:  # fmt: skip
     """Check every row (every problem of every row at once), then write: nothing is written if any row is bad."""
     table = read_table(source, shown_source, sheet)
     where = f"{shown_source}:{table.name}!" if source.suffix.lower() != ".csv" else f"{shown_source}:"
@@ -99,8 +113,8 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     header_text = {i: str(h).strip() for i, h in enumerate(table.headers)}
     rows = [read_row(n, cells, columns) for n, cells in table.rows]
     existing: dict[str, tuple[Path, FileCheck]] = {}
-    for path in station_files(root) if root.is_dir() else []:
-        fc = check_file(path, os.path.join(shown_root, os.path.relpath(path, root)))
+    checked, save_cache = cached_checks(root, shown_root, cache or cache_path(root)) if root.is_dir() else ({}, lambda: None)
+    for path, fc in checked.items():
         if fc.ident:
             existing.setdefault(fc.ident, (path, fc))
     seen: dict[str, Row] = {}
@@ -108,75 +122,77 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     def say(row: Row, col: int, message: str) -> None:
         problems.append(f"{where}{_letter(col)}{row.number}: {header_text.get(col, '')}: {message}")
 
-    staging = Path(tempfile.mkdtemp(prefix=".yizhan-import-"))
-    try:
-        checks: dict[str, FileCheck] = {}
-        staged: dict[str, tuple[Row, Path, Path]] = {}  # id -> (row, staged file, final file)
-        id_col = next(i for i, c in enumerate(columns) if c.field == "id")
-        for row in rows:
-            for col, message in row.problems:
-                say(row, col, message)
-            ident = str(row.record.get("id", ""))
-            if not ident:
-                say(row, id_col, "every row needs the station's id (编号)")
+    checks: dict[str, FileCheck] = {}
+    staged: dict[str, tuple[Row, bytes, Path]] = {}  # id -> (row, its file's text, final file)
+    unchanged: set[str] = set()
+    id_col = next(i for i, c in enumerate(columns) if c.field == "id")
+    for row in rows:
+        for col, message in row.problems:
+            say(row, col, message)
+        ident = str(row.record.get("id", ""))
+        if not ident:
+            say(row, id_col, "every row needs the station's id (编号)")
+            continue
+        if ident in seen:
+            say(row, id_col, f"the id {ident} is also in row {seen[ident].number}")
+            continue
+        seen[ident] = row
+        final = existing[ident][0] if ident in existing else _target(root, row.record)
+        old = existing[ident][1] if ident in existing else None
+        if old is not None and old.station is not None and not row.problems and station_record(old.station) == _comparable(row.record):
+            unchanged.add(ident)  # the row says what the file says: its check stands
+            continue
+        shown = os.path.join(shown_root, os.path.relpath(final, root))
+        text = render(row.record, exact=True).encode("utf-8")
+        fc = check_file(final, shown, raw=text)
+        bad_cols = {col for col, _ in row.problems}
+        for p in fc.problems:
+            _place(row, p.message, bad_cols, id_col, say)
+        checks[ident] = fc
+        staged[ident] = (row, text, final)
+    # what spans rows and files: parents, their levels, cycles, duplicate ids
+    others = [fc for ident, (_, fc) in existing.items() if ident not in staged]  # the unchanged rows' files among them
+    own = {(p.path, p.line, p.col, p.message) for fc in [*others, *checks.values()] for p in fc.problems}
+    _, cross = assemble([*others, *checks.values()], root)
+    by_shown = {fc.src.path if fc.src else "": ident for ident, fc in checks.items()}
+    for p in cross:
+        if (p.path, p.line, p.col, p.message) in own:
+            continue  # a problem of one row or file, reported above (or by yizhan check)
+        ident = by_shown.get(p.path)
+        if ident and ident in staged:
+            row = staged[ident][0]
+            _place(row, p.message, {col for col, _ in row.problems}, id_col, say)
+        else:
+            problems.append(str(p))
+    if problems:
+        raise YizhanError("\n".join(problems))
+    result = ImportResult(unchanged=len(unchanged))
+    for ident, (row, text, final) in staged.items():
+        if ident in existing:
+            old, new = existing[ident][1].station, checks[ident].station
+            keys = {FIELD_KEY[c.field] for c in columns if c.field in FIELD_KEY}
+            if old is not None and new is not None:
+                keys &= _changed(old, new)
+            if not keys:
+                result.unchanged += 1
                 continue
-            if ident in seen:
-                say(row, id_col, f"the id {ident} is also in row {seen[ident].number}")
-                continue
-            seen[ident] = row
-            final = existing[ident][0] if ident in existing else _target(root, row.record)
-            shown = os.path.join(shown_root, os.path.relpath(final, root))
-            tmp = staging / f"{len(staged)}.yml"
-            tmp.write_text(render(row.record, exact=True), encoding="utf-8")
-            fc = check_file(tmp, shown)
-            bad_cols = {col for col, _ in row.problems}
-            for p in fc.problems:
-                _place(row, p.message, bad_cols, id_col, say)
-            checks[ident] = fc
-            staged[ident] = (row, tmp, final)
-        # what spans rows and files: parents, their levels, cycles, duplicate ids
-        others = [fc for ident, (_, fc) in existing.items() if ident not in staged]
-        own = {(p.path, p.line, p.col, p.message) for fc in [*others, *checks.values()] for p in fc.problems}
-        _, cross = assemble([*others, *checks.values()], root)
-        by_shown = {fc.src.path if fc.src else "": ident for ident, fc in checks.items()}
-        for p in cross:
-            if (p.path, p.line, p.col, p.message) in own:
-                continue  # a problem of one row or file, reported above (or by yizhan check)
-            ident = by_shown.get(p.path)
-            if ident and ident in staged:
-                row = staged[ident][0]
-                _place(row, p.message, {col for col, _ in row.problems}, id_col, say)
-            else:
-                problems.append(str(p))
-        if problems:
-            raise YizhanError("\n".join(problems))
-        result = ImportResult()
-        for ident, (row, tmp, final) in staged.items():
-            if ident in existing:
-                old, new = existing[ident][1].station, checks[ident].station
-                keys = {FIELD_KEY[c.field] for c in columns if c.field in FIELD_KEY}
-                if old is not None and new is not None:
-                    keys &= _changed(old, new)
-                if not keys:
-                    result.unchanged += 1
-                    continue
-                result.updated.append(ident)
-                if not dry_run:
-                    _update(final, row.record, keys)
-            else:
-                result.created.append(ident)
-                if not dry_run:
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(tmp, final.with_name(f".{final.name}.tmp"))
-                    os.replace(final.with_name(f".{final.name}.tmp"), final)
-        result.missing = sorted(set(existing) - set(staged))
-        if delete_missing and not dry_run:
-            for ident in result.missing:
-                existing[ident][0].unlink()
-                result.deleted.append(ident)
-        return result
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            result.updated.append(ident)
+            if not dry_run:
+                _update(final, row.record, keys)
+        else:
+            result.created.append(ident)
+            if not dry_run:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                final.with_name(f".{final.name}.tmp").write_bytes(text)
+                os.replace(final.with_name(f".{final.name}.tmp"), final)
+    result.missing = sorted(set(existing) - set(staged) - unchanged)
+    if delete_missing and not dry_run:
+        for ident in result.missing:
+            existing[ident][0].unlink()
+            result.deleted.append(ident)
+    if not dry_run and not result.created and not result.updated and not result.deleted:
+        save_cache()  # the files are as they were: the next import reads them from the cache
+    return result
 
 
 def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) -> None:
@@ -189,6 +205,13 @@ def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) ->
         say(row, id_col, message)
     elif col not in bad_cols:
         say(row, col, message if m else rest)
+
+
+def _comparable(record: dict[str, Any]) -> dict[str, Any]:
+    """A row's record as station_record makes one (notes without their last line end)."""
+    if "notes" in record:
+        record = {**record, "notes": str(record["notes"]).rstrip()}
+    return record
 
 
 def _plain(value: Any) -> Any:

@@ -50,20 +50,18 @@ def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
         return _table(path.stem, cells)
     if suffix not in (".xlsx", ".xlsm"):
         raise YizhanError(f"{shown}: expected a .xlsx or .csv file (an old .xls: save it as .xlsx in Excel or WPS first)")
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as err:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise YizhanError(f"{shown}: no sheet named “{sheet}”; the sheets are {'、'.join(names)}")
+        name = sheet if sheet is not None else names[0]
+        lines = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError, IndexError) as err:
         raise YizhanError(f"{shown}: cannot open as an xlsx workbook ({err})") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise YizhanError(f"{shown}: no sheet named “{sheet}”; the sheets are {'、'.join(book.sheetnames)}")
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        return _table(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
-    finally:
-        book.close()
+    return _table(name, [[None if c == "" else c for c in line] for line in lines])
 
 
 def _table(name: str, lines: list[list[Any]]) -> Table:
