@@ -44,6 +44,19 @@ OSM_LINE = 'hours: "Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off"'
         ("Mo-Fr 08:30-17:30；PH off", "Mo-Fr 08:30-17:30; PH off"),  # OSM typed with a full-width semicolon
         ("Mo-Fr 08:30-17:30，Sa 09:00-12:00", "Mo-Fr 08:30-17:30; Sa 09:00-12:00"),  # the "，" that led to 'found "Sa"'
         ("Mo-Fr 09:00-17:00; 节假日休息", "Mo-Fr 09:00-17:00; PH off"),  # OSM and Chinese mixed
+        # found by an adversarial review: each of these used to convert silently into other hours
+        ("周一至周五 9:00-12:00，14:00-17:00", "Mo-Fr 09:00-12:00,14:00-17:00"),  # times alone continue the days before
+        ("周一至周五 9:00-17:00，周三 9:00-12:00", "Mo,Tu,Th,Fr 09:00-17:00; We 09:00-12:00"),  # a later day replaces
+        ("周一至周五 9:00-17:00，中午休息 12:00-1:30", "Mo-Fr 09:00-12:00,13:30-17:00"),  # 1:30 after 12:00 is 13:30
+        ("周一至周五 12:30-1:30", "Mo-Fr 12:30-13:30"),
+        ("周一至周五 8:30-5:30", "Mo-Fr 08:30-17:30"),
+        ("工作日 9:00-17:00，中午休息 8:00-10:00", "Mo-Fr 10:00-17:00"),  # a break that overlaps the start
+        ("周一至周五 22:00-2:00", "Mo-Fr 22:00-02:00"),
+        ("周一至周五 9:00-17:00，周末、节假日休息", "Mo-Fr 09:00-17:00; PH off"),
+        ("周一、三、五 9:00-11:00", "Mo,We,Fr 09:00-11:00"),
+        ("周一至周五 8:30-17:30，中午12:00-13:00休息", "Mo-Fr 08:30-12:00,13:00-17:30"),
+        ("星期一至星期五 9:00-17:00 节假日休息", "Mo-Fr 09:00-17:00; PH off"),
+        ("上午9:00-12:00，下午14:00-17:00", "Mo-Su 09:00-12:00,14:00-17:00"),
     ],
 )
 def test_notice_board_forms(zh: str, osm: str) -> None:

@@ -58,6 +58,7 @@ class _Result:
     always: bool = False
     comments: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    last: list[int] = field(default_factory=list)  # the days the last clause named (times without days continue them)
 
 
 def _days(clause: str) -> tuple[list[int] | None, str]:
@@ -72,6 +73,10 @@ def _days(clause: str) -> tuple[list[int] | None, str]:
             rest = rest[len(word) :]
             continue
         m = _DAY_RANGE.match(rest)
+        if not m and days and rest[:1] in _DIGIT[:7] and (len(rest) == 1 or rest[1] in "、,和及至到- 0123456789"):
+            m = _DAY_RANGE.match("周" + rest)  # 周一、三、五: the later days without their 周
+            if m:
+                rest = "周" + rest
         if not m:
             break
         a = _index(m[1])
@@ -95,12 +100,17 @@ def _times(text: str, where: str, problems: list[str]) -> list[tuple[int, int]]:
         except ValueError as err:
             problems.append(f"“{m[0]}”: {err} is not a time of day (00:00 to 24:00)")
             continue
-        if e <= s and not (m[5] is None and int(m[6]) < 12 and s >= 720):
-            if e < s:
-                e += 1440  # past midnight: 22:00-02:00
+        if e <= s:
+            if m[5] is None and e < 720 and s < e + 720 and s < 1080:
+                e += 720  # 8:30-5:30, 12:00-1:30: the end is in the afternoon
+            elif e < s and s >= 1080:
+                e += 1440  # 22:00-02:00: past midnight
             else:
-                problems.append(f"“{m[0]}”: the range is empty")
+                problems.append(f"“{m[0]}”: the range is empty (write e.g. 9:00-17:00)")
                 continue
+        if e > 1440 + 720 or (e > 1440 and s < 1080):
+            problems.append(f"“{m[0]}”: cannot tell when this ends (write e.g. 18:00-次日2:00)")
+            continue
         out.append((s, e))
     rest.append(text[pos:])
     left = "".join(rest).strip(" ,、和及")
@@ -114,14 +124,15 @@ def _clause(clause: str, r: _Result) -> None:
     c = clause.strip()
     if not c:
         return
-    try:  # a rule already in OSM form ("Sa 09:00-12:00" beside "节假日休息")
-        osm = parse_hours(c)
+    try:  # a rule already in OSM form ("Sa 09:00-12:00" beside "节假日休息"); bare times are read below
+        osm = parse_hours(c) if re.match(r"(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|24/7)\b", c) else None
     except HoursError:
-        pass
-    else:
+        osm = None
+    if osm is not None:
         for d, ivs in enumerate(osm.week):
             if ivs:
                 r.week[d] = [*ivs]
+                r.last = [d]
         if osm.ph is not None:
             r.ph = [*osm.ph]
         r.comments += list(osm.comments)
@@ -132,7 +143,7 @@ def _clause(clause: str, r: _Result) -> None:
         return
     brk = _BREAK.match(c)
     if brk:
-        found = _times(c[brk.end() :], c, r.problems)
+        found = _times(re.sub(r"\s*休息$", "", c[brk.end() :]), c, r.problems)
         if not found and not any(p.startswith(f"“{c}”") for p in r.problems):
             r.problems.append(f"“{c}”: a break needs its time, e.g. “中午休息 12:00-13:30”")
         r.breaks += found
@@ -151,6 +162,10 @@ def _clause(clause: str, r: _Result) -> None:
         return
     days, rest = _days(c)
     rest = re.sub(r"(?:开放|营业|办公|服务)$", "", rest).strip() or rest
+    with_holiday = re.fullmatch(r"[、,和及与]*\s*(?:法定|国家法定)?节假日\s*(休息|闭馆|关闭|不开放)", rest)
+    if days is not None and with_holiday:
+        r.ph = []
+        rest = with_holiday[1]
     if rest in _ALL_DAY or rest in ("全天开放", "24小时开放", "全天候"):
         if days is None:
             r.always = True
@@ -165,9 +180,10 @@ def _clause(clause: str, r: _Result) -> None:
         for d in days:
             r.week[d] = []
         return
+    more = days is None  # "周一至周五 9:00-12:00，14:00-17:00": times for the days named before
     if days is None:
-        if _TIME_RANGE.search(rest) and not any(r.week[d] is not None for d in range(7)):
-            days = list(range(7))  # "9:00-17:00" alone: every day
+        if _TIME_RANGE.search(rest):
+            days = r.last or list(range(7))  # "9:00-17:00" alone: every day
         else:
             r.problems.append(f"“{c}”: which days? start with 周一至周五, 工作日, 每天, 周末 or 周六")
             return
@@ -177,8 +193,10 @@ def _clause(clause: str, r: _Result) -> None:
         r.problems.append(f"“{c}”: {half} needs its hours, e.g. “{c.replace(half, '')} {example}”")
         return
     found = _times(rest, c, r.problems)
-    for d in days:
-        r.week[d] = (r.week[d] or []) + found if found else r.week[d]
+    if found:
+        for d in days:  # a later day rule replaces what an earlier one said for the same day, as in OSM
+            r.week[d] = (r.week[d] or []) + found if more else list(found)
+        r.last = days
 
 
 _STARTS = ("周", "星期", "礼拜", "工作日", "每天", "每日", "周末", "双休日", "节假日", "法定", "国家法定", "中午", "午休")
@@ -187,6 +205,7 @@ _STARTS = ("周", "星期", "礼拜", "工作日", "每天", "每日", "周末",
 def _clauses(text: str) -> list[str]:
     """Clauses split at ，；。, brackets and line ends, and at 、 where a new day or holiday part begins after times."""
     out: list[str] = []
+    text = re.sub(r"(?<=\d)\s+(?=(?:周|星期|礼拜|工作日|每天|每日|周末|双休日|节假日|法定|国家法定|中午|午休))", ",", text)
     for part in re.split(r"[,;。\n()\[\]【】]+", text):
         current = ""
         for piece in part.split("、"):
@@ -197,6 +216,22 @@ def _clauses(text: str) -> list[str]:
             else:
                 current = f"{current}、{piece}" if current else piece
         out.append(current)
+    return out
+
+
+def _span(s: int, e: int) -> str:
+    """An interval in OSM form; one that ends after midnight is written 22:00-02:00, as OSM reads it."""
+    return f"{_hm(s)}-{_hm(e - 1440 if e > 1440 else e)}"
+
+
+def _merged(ivs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Intervals sorted, overlapping and touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ivs):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
     return out
 
 
@@ -217,18 +252,17 @@ def _osm(r: _Result) -> str:
         return "; ".join(["24/7", *(["PH off"] if r.ph == [] else []), *(f'"{c}"' for c in r.comments if c)])
     week = []
     for ivs in r.week:
-        cut = sorted(ivs or [])
-        for bs, be in r.breaks:
-            cut = [part for s, e in cut for part in ((s, min(e, bs)), (max(s, be), e)) if part[0] < part[1]] if any(
-                s < bs and be < e for s, e in cut) else cut  # fmt: skip
+        cut = _merged(ivs or [])
+        for bs, be in r.breaks:  # a break takes its time out of every day it falls in (wholly or partly)
+            cut = [part for s, e in cut for part in ((s, min(e, bs)), (max(s, be), e)) if part[0] < part[1]]
         week.append(cut)
     groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
     for d, ivs in enumerate(week):
         if ivs:
             groups.setdefault(tuple(ivs), []).append(d)
-    rules = [f"{_day_set(days)} {','.join(f'{_hm(s)}-{_hm(t)}' for s, t in ivs)}" for ivs, days in groups.items()]
+    rules = [f"{_day_set(days)} {','.join(_span(s, t) for s, t in ivs)}" for ivs, days in groups.items()]
     if r.ph is not None:
-        rules.append("PH off" if not r.ph else f"PH {','.join(f'{_hm(s)}-{_hm(t)}' for s, t in r.ph)}")
+        rules.append("PH off" if not r.ph else f"PH {','.join(_span(s, t) for s, t in _merged(r.ph))}")
     rules += [f'"{c}"' for c in r.comments if c]
     return "; ".join(rules)
 
@@ -258,5 +292,8 @@ def convert_zh(text: str) -> str:
     osm = _osm(r)
     if not osm:
         raise HoursError("cannot convert the hours: every day is closed (write e.g. “周一至周五 9:00-17:00”)", 0)
-    parse_hours(osm)  # what we write is always valid
+    try:
+        parse_hours(osm)  # what we write is always valid
+    except HoursError as err:
+        raise HoursError(f"cannot convert the hours: {err} (write e.g. “周一至周五 9:00-17:00”)", 0) from None
     return osm
