@@ -129,3 +129,15 @@ def test_check_fix_leaves_what_it_cannot_convert(tmp_path: Path) -> None:
     result = run_yizhan(tmp_path, "check", "--stations", "st", "--fix")
     assert result.returncode == 1 and path.read_bytes() == before
     assert "上午 needs its hours, e.g. “周六 9:00-12:00”" in result.stdout
+
+
+def test_check_fix_keeps_permissions_and_leaves_read_only_files(tmp_path: Path) -> None:
+    network(tmp_path / "st", STATION.replace(OSM_LINE, "hours: 周一至周五 9:00-17:00"))
+    path = tmp_path / "st" / "wuxi" / "station.yml"
+    path.chmod(0o444)
+    result = run_yizhan(tmp_path, "check", "--stations", "st", "--fix")
+    assert "st/wuxi/station.yml: cannot rewrite: the file is read-only: not changed" in result.stderr
+    assert "周一至周五" in path.read_text(encoding="utf-8")
+    path.chmod(0o640)
+    assert run_yizhan(tmp_path, "check", "--stations", "st", "--fix").returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o640 and 'hours: "Mo-Fr 09:00-17:00"' in path.read_text(encoding="utf-8")

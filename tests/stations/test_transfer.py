@@ -209,6 +209,148 @@ def test_a_phone_number_excel_damaged_beyond_repair_is_reported_with_the_fix(tmp
     result = run_yizhan(root, "import", "list.xlsx")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "list.xlsx:驿站!M3: 电话: Excel stored the phone as the number 82700001, which lost its leading 0 or digits: "
-        "format the column as 文本 (text) and type the number again, e.g. 0510-82700000"
+        (
+            "list.xlsx:驿站!M3: 电话: Excel stored the phone as the number 82700001, which lost its leading 0 or digits: "
+            "format the column as 文本 (text) and type the number again, e.g. 0510-82700000"
+        )
     ]
+
+
+# found by an adversarial review ----------------------------------------------------------------------------
+
+
+def test_a_missing_sub_column_keeps_what_the_files_say(tmp_path: Path) -> None:
+    root = project(tmp_path, stations=True)
+    run_yizhan(root, "export", "all.xlsx")
+    before = files(root / "stations")
+    book = load_workbook(root / "all.xlsx")
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    for name in [h for h in header if h.startswith("联络员电话")] + ["街道/镇"]:
+        ws.delete_cols(header.index(name) + 1)
+        header.remove(name)
+    book.save(root / "all.xlsx")
+    result = run_yizhan(root, "import", "all.xlsx")
+    assert result.stdout == "created 0, updated 0, unchanged 77\n", result.stdout + result.stderr
+    assert files(root / "stations") == before
+
+
+def test_a_new_row_never_takes_the_file_of_another_station(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    xlsx(root / "list.xlsx", [CENTER_ROW, STATION_ROW])
+    run_yizhan(root, "import", "list.xlsx")
+    other = root / "stations/wuxi/liangxi/wx-new.yml"
+    other.write_bytes((root / "stations/wuxi/liangxi/wx-liangxi.yml").read_bytes().replace(b"id: wx-liangxi", b"id: wx-other"))
+    new = [*STATION_ROW]
+    new[0] = "wx-new"
+    xlsx(root / "more.xlsx", [CENTER_ROW, STATION_ROW, new])
+    result = run_yizhan(root, "import", "more.xlsx")
+    assert result.returncode == 1 and result.stdout == (
+        "more.xlsx:驿站!A4: 编号: stations/wuxi/liangxi/wx-new.yml already holds another station: give this one another id, "
+        "or rename that file\n"
+    )
+    assert b"id: wx-other" in other.read_bytes()
+
+
+def test_delete_missing_never_deletes_a_parent_or_everything(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    xlsx(root / "two.xlsx", [CENTER_ROW, STATION_ROW])
+    run_yizhan(root, "import", "two.xlsx")
+    xlsx(root / "no-center.xlsx", [STATION_ROW])
+    result = run_yizhan(root, "import", "no-center.xlsx", "--delete-missing")
+    assert result.returncode == 1 and 'no-center.xlsx:驿站!D2: 上级编号: expected the id of an existing station, found "wx-center"' in result.stdout
+    xlsx(root / "empty.xlsx", [])
+    result = run_yizhan(root, "import", "empty.xlsx", "--delete-missing")
+    assert result.returncode == 1 and "refusing to delete every station" in result.stdout + result.stderr
+    xlsx(root / "one.xlsx", [CENTER_ROW])
+    result = run_yizhan(root, "import", "one.xlsx", "--delete-missing", "--dry-run")
+    assert result.stdout == "would create 0, would update 0, unchanged 1, would delete 1\n"
+    assert sorted(files(root / "stations")) == ["wuxi/liangxi/wx-liangxi.yml", "wuxi/wx-center.yml"]
+
+
+def test_merged_cells_and_repeated_headers(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    second = [*STATION_ROW]
+    second[0], second[17] = "wx-liangxi-2", ""
+    path = xlsx(root / "list.xlsx", [CENTER_ROW, STATION_ROW, second])
+    book = load_workbook(path)
+    book.active.merge_cells("R3:R4")  # 服务项目 of both stations: Excel shows 报到登记 on both rows
+    book.save(path)
+    assert run_yizhan(root, "import", "list.xlsx").returncode == 0
+    assert "services: [报到登记]" in (root / "stations/wuxi/liangxi/wx-liangxi-2.yml").read_text(encoding="utf-8")
+    xlsx(root / "twice.xlsx", [CENTER_ROW], headers=[*HEADERS[:12], "电话", "电话说明", "电话1", *HEADERS[14:]])
+    result = run_yizhan(root, "import", "twice.xlsx")
+    assert result.returncode == 1 and result.stdout.startswith(
+        "twice.xlsx:驿站!O1: column “电话1” says the same as column M (“电话”): number repeated columns 电话, 电话2, 电话3 …")
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    center = [*CENTER_ROW]
+    center[8] = '=HYPERLINK("http://evil.invalid","无锡市梁溪区")'
+    xlsx(root / "list.xlsx", [center])
+    book = load_workbook(root / "list.xlsx")
+    book.active["I2"].data_type = "s"  # a clerk's text, not a formula
+    book.save(root / "list.xlsx")
+    assert run_yizhan(root, "import", "list.xlsx").returncode == 0
+    run_yizhan(root, "export", "out.xlsx")
+    cell = load_workbook(root / "out.xlsx").active["I2"]
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://evil.invalid","无锡市梁溪区")')
+    assert run_yizhan(root, "import", "out.xlsx").stdout == "created 0, updated 0, unchanged 1\n"
+
+
+def test_a_write_error_is_one_message(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "stations" / "wuxi").write_text("a file where a folder should be\n", encoding="utf-8")
+    xlsx(root / "list.xlsx", [CENTER_ROW, STATION_ROW])
+    result = run_yizhan(root, "import", "list.xlsx")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot write" in result.stdout + result.stderr
+
+
+def test_csv_oddities(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";")
+    w.writerow(HEADERS)
+    w.writerow([*CENTER_ROW[:8], "x" * 200_000, *CENTER_ROW[9:]])
+    (root / "semi.csv").write_bytes(out.getvalue().encode("utf-16"))  # Excel's "Unicode text", semicolons
+    result = run_yizhan(root, "import", "semi.csv")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout == "semi.csv:I2: 地址: expected at most 5,000 characters, found 200,000\n"
+    assert run_yizhan(root, "import", "semi.csv", "--sheet", "驿站").stdout + run_yizhan(root, "import", "semi.csv", "--sheet", "x").stderr
+    result = run_yizhan(root, "import", "semi.csv", "--sheet", "驿站")
+    assert "--sheet is for xlsx workbooks" in result.stdout + result.stderr
+
+
+def test_a_title_row_above_the_headers_and_numbers_with_underscores(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    book = Workbook()
+    ws = book.active
+    ws.title = "驿站"
+    ws.append(["无锡市流动党员服务驿站名单（2026年11月）"])
+    ws.append(HEADERS)
+    center = [*CENTER_ROW]
+    center[9] = "3_1.57"
+    ws.append(center)
+    book.save(root / "list.xlsx")
+    result = run_yizhan(root, "import", "list.xlsx")
+    assert result.stdout == "list.xlsx:驿站!J3: 纬度: expected a number like 31.5789, found “3_1.57”\n"
+
+
+def test_an_update_keeps_crlf_bom_and_permissions_and_notes_are_blocks(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    station = [*STATION_ROW, "第一行\n第二行"]
+    xlsx(root / "list.xlsx", [CENTER_ROW, station], headers=[*HEADERS, "说明"])
+    run_yizhan(root, "import", "list.xlsx")
+    path = root / "stations/wuxi/liangxi/wx-liangxi.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "notes: |\n  第一行\n  第二行\n" in text
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    path.chmod(0o640)
+    station[8] = "无锡市梁溪区中山路2号"
+    xlsx(root / "list.xlsx", [CENTER_ROW, station], headers=[*HEADERS, "说明"])
+    assert run_yizhan(root, "import", "list.xlsx").stdout == "created 0, updated 1, unchanged 1\n"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == text.count("\n") and path.stat().st_mode & 0o777 == 0o640
+    assert raw.decode("utf-8-sig").replace("\r\n", "\n") == text.replace("中山路1号", "中山路2号")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,9 +72,12 @@ def fix_hours(path: Path) -> Fix | None:
         new = convert_zh(value)
     except HoursError:
         return None  # the check reports it, with every problem
+    if not os.stat(path).st_mode & 0o200:
+        raise PermissionError(13, "the file is read-only: not changed", str(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     span = text[start:end]
     tail = span[len(span.rstrip()) :] if span.startswith(("|", ">")) else ""  # a block scalar ends with its line end
     tmp.write_bytes((text[:start] + json.dumps(new, ensure_ascii=False) + tail + text[end:]).encode("utf-8"))
+    shutil.copymode(path, tmp)  # the file keeps its permissions
     os.replace(tmp, path)
     return Fix(path, line, value, new)

@@ -29,6 +29,7 @@ REPEATED = ("phone", "phone_label", "contact", "contact_role", "contact_phone") 
 TEXT_COLUMNS = ("id", "parent", "phone", "contact_phone")  # stored as text in the xlsx
 LEVEL_BY_ZH = {zh: code for code, zh in LEVELS.items()}
 YES, NO = ("是", "有", "yes", "true", "1", "y", "√", "✓"), ("否", "无", "no", "false", "0", "n", "", "×")
+MAX_CELL = 5000  # characters in one cell (a station's notes are limited to as many)
 _SPLIT = re.compile(r"[、，,;；/]+")
 _NUMBERED = re.compile(r"^(.*?)\s*(\d+)$")
 
@@ -178,6 +179,8 @@ def _number(value: Any) -> tuple[float | None, str | None]:
     if not text:
         return None, None
     try:
+        if "_" in text:
+            raise ValueError(text)
         return float(text), None
     except ValueError:
         return None, f"expected a number like 31.5789, found “{text}”"
@@ -192,6 +195,10 @@ def read_row(number: int, cells: list[Any], columns: list[Column]) -> Row:
     for i, col in enumerate(columns):
         value = cells[i] if i < len(cells) else None
         f = col.field
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            row.problems.append((i, f"expected at most {MAX_CELL:,} characters, found {len(value):,}"))
+            where.setdefault(f if f not in REPEATED else f"{f}:{col.n}", i)
+            continue
         if f in REPEATED:
             if f in ("phone", "contact_phone"):
                 text, problem = recover_phone(value)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,18 +100,27 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     where = f"{shown_source}:{table.name}!" if source.suffix.lower() != ".csv" else f"{shown_source}:"
     problems: list[str] = []
     columns: list[Column] = []
+    hr = table.header_row
+    seen_cols: dict[Column, int] = {}
     for i, h in enumerate(table.headers):
         col = read_header(h)
         if isinstance(col, str):
-            problems.append(f"{where}{_letter(i)}1: {col}")
+            problems.append(f"{where}{_letter(i)}{hr}: {col}")
             columns.append(Column("ignored"))
-        else:
-            columns.append(col)
+            continue
+        if col in seen_cols and col.field != "hours_zh":
+            problems.append(f"{where}{_letter(i)}{hr}: column “{h}” says the same as column {_letter(seen_cols[col])} "
+                            f"(“{table.headers[seen_cols[col]]}”): number repeated columns 电话, 电话2, 电话3 …")  # fmt: skip
+        seen_cols.setdefault(col, i)
+        columns.append(col)
     names = {c.field for c in columns}
     if "id" not in names:
-        problems.append(f"{where}A1: no 编号 (id) column: every row needs the station's id")
+        problems.append(f"{where}A{hr}: no 编号 (id) column: the first row of the sheet holds the headers "
+                        "(编号, 名称, 级别, …), every row below it one station")  # fmt: skip
     if problems:
         raise YizhanError("\n".join(problems))
+    if delete_missing and not table.rows:
+        raise YizhanError(f"{shown_source}: the sheet has no rows: refusing to delete every station (--delete-missing)")
     header_text = {i: str(h).strip() for i, h in enumerate(table.headers)}
     rows = [read_row(n, cells, columns) for n, cells in table.rows]
     existing: dict[str, tuple[Path, FileCheck]] = {}
@@ -125,6 +136,7 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     checks: dict[str, FileCheck] = {}
     staged: dict[str, tuple[Row, bytes, Path]] = {}  # id -> (row, its file's text, final file)
     unchanged: set[str] = set()
+    taken: set[Path] = set()  # the files new rows will get
     id_col = next(i for i, c in enumerate(columns) if c.field == "id")
     for row in rows:
         for col, message in row.problems:
@@ -139,11 +151,18 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         seen[ident] = row
         final = existing[ident][0] if ident in existing else _target(root, row.record)
         old = existing[ident][1] if ident in existing else None
+        if old is not None and old.station is not None:
+            row.record = _fill(row.record, station_record(old.station), columns)  # what the sheet has no column for stays
+        elif final.exists() or final in taken:
+            say(row, id_col, f"{os.path.join(shown_root, os.path.relpath(final, root))} already holds another station: "
+                             "give this one another id, or rename that file")  # fmt: skip
+            continue
+        taken.add(final)
         if old is not None and old.station is not None and not row.problems and station_record(old.station) == _comparable(row.record):
             unchanged.add(ident)  # the row says what the file says: its check stands
             continue
         shown = os.path.join(shown_root, os.path.relpath(final, root))
-        text = render(row.record, exact=True).encode("utf-8")
+        text = _render(row.record).encode("utf-8")
         fc = check_file(final, shown, raw=text)
         bad_cols = {col for col, _ in row.problems}
         for p in fc.problems:
@@ -151,22 +170,57 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         checks[ident] = fc
         staged[ident] = (row, text, final)
     # what spans rows and files: parents, their levels, cycles, duplicate ids
-    others = [fc for ident, (_, fc) in existing.items() if ident not in staged]  # the unchanged rows' files among them
+    gone = set(existing) - set(seen) if delete_missing else set()  # what --delete-missing deletes: nothing may need it
+    others = [fc for ident, (_, fc) in existing.items() if ident not in staged and ident not in gone]
     own = {(p.path, p.line, p.col, p.message) for fc in [*others, *checks.values()] for p in fc.problems}
     _, cross = assemble([*others, *checks.values()], root)
     by_shown = {fc.src.path if fc.src else "": ident for ident, fc in checks.items()}
+    by_shown.update({existing[i][1].src.path: i for i in unchanged if existing[i][1].src is not None})  # type: ignore[union-attr]
     for p in cross:
         if (p.path, p.line, p.col, p.message) in own:
             continue  # a problem of one row or file, reported above (or by yizhan check)
         ident = by_shown.get(p.path)
-        if ident and ident in staged:
-            row = staged[ident][0]
+        if ident and ident in seen:
+            row = seen[ident]
             _place(row, p.message, {col for col, _ in row.problems}, id_col, say)
         else:
             problems.append(str(p))
     if problems:
         raise YizhanError("\n".join(problems))
     result = ImportResult(unchanged=len(unchanged))
+    try:
+        _write_all(staged, existing, checks, columns, dry_run, result)
+    except OSError as err:
+        done = [*result.created, *result.updated]
+        raise YizhanError(f"{err.filename or root}: cannot write: {err.strerror or err}; "
+                          + (f"{len(done)} station files were written before it: {'、'.join(done[:10])}" if done else
+                             "nothing was written")) from None  # fmt: skip
+    result.missing = sorted(set(existing) - set(staged) - unchanged)
+    if delete_missing:
+        for ident in result.missing:
+            if not dry_run:
+                existing[ident][0].unlink()
+            result.deleted.append(ident)
+    if not dry_run and not result.created and not result.updated and not result.deleted:
+        save_cache()  # the files are as they were: the next import reads them from the cache
+    return result
+
+
+def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) -> None:
+    """Report a check's problem ("hours: …", 'missing field "location.lat": …') at its cell, unless that cell has one already."""
+    label, _, rest = message.partition(": ")
+    m = re.fullmatch(r'missing field "([^"]+)"', label)
+    key = m[1] if m else label
+    col = row.columns.get(key, row.columns.get(key.split("[")[0]))
+    if col is None:
+        say(row, id_col, message)
+    elif col not in bad_cols:
+        say(row, col, message if m else rest)
+
+
+def _write_all(staged: dict[str, tuple[Row, bytes, Path]], existing: dict[str, tuple[Path, FileCheck]],
+               checks: dict[str, FileCheck], columns: list[Column], dry_run: bool, result: ImportResult) -> None:
+    """Write the new files and update the changed ones (each through a temporary file and a rename)."""
     for ident, (row, text, final) in staged.items():
         if ident in existing:
             old, new = existing[ident][1].station, checks[ident].station
@@ -185,26 +239,58 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
                 final.parent.mkdir(parents=True, exist_ok=True)
                 final.with_name(f".{final.name}.tmp").write_bytes(text)
                 os.replace(final.with_name(f".{final.name}.tmp"), final)
-    result.missing = sorted(set(existing) - set(staged) - unchanged)
-    if delete_missing and not dry_run:
-        for ident in result.missing:
-            existing[ident][0].unlink()
-            result.deleted.append(ident)
-    if not dry_run and not result.created and not result.updated and not result.deleted:
-        save_cache()  # the files are as they were: the next import reads them from the cache
-    return result
 
 
-def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) -> None:
-    """Report a check's problem ("hours: …", 'missing field "location.lat": …') at its cell, unless that cell has one already."""
-    label, _, rest = message.partition(": ")
-    m = re.fullmatch(r'missing field "([^"]+)"', label)
-    key = m[1] if m else label
-    col = row.columns.get(key, row.columns.get(key.split("[")[0]))
-    if col is None:
-        say(row, id_col, message)
-    elif col not in bad_cols:
-        say(row, col, message if m else rest)
+def _render(record: dict[str, Any]) -> str:
+    """A new station file in the house style; multi-line notes as a literal block, as people write them."""
+    notes = record.get("notes")
+    if not isinstance(notes, str) or "\n" not in notes.strip():
+        return render(record, exact=True)
+    head = render({k: v for k, v in record.items() if k != "notes"}, exact=True)
+    lines = notes.strip("\n").split("\n")
+    if any(line != line.rstrip() or line.startswith(" ") for line in lines):
+        return render(record, exact=True)  # leading or trailing spaces: the quoted form keeps them exactly
+    block = "notes: |\n" + "".join(f"  {line}\n" if line else "\n" for line in lines)
+    before, _, after = head.partition("updated:")
+    return before + block + ("updated:" + after if after else "")
+
+
+def _fill(record: dict[str, Any], old: dict[str, Any], columns: list[Column]) -> dict[str, Any]:
+    """A row's record with what the sheet has no column for taken from the station's file (a missing 街道/镇 or
+    联络员电话 column must not wipe the towns or the contacts' phones; a missing 服务项目 column keeps the services)."""
+    present = {(c.field, c.n) for c in columns}
+    fields = {f for f, _ in present}
+    out = dict(record)
+    covered = {FIELD_KEY[f] for f in fields if f in FIELD_KEY}
+    for key in TOP_KEYS:
+        if key not in covered and key in old:
+            out[key] = old[key]  # no column for it at all: the file's value
+    parts = {"region": {"city": "city", "district": "district", "town": "town"}, "location": {"lat": "lat", "lon": "lon"}}
+    for key, subs in parts.items():
+        if key in covered:
+            merged = {k: v for k, v in (old.get(key) or {}).items() if subs.get(k) not in fields}
+            merged.update(record.get(key) or {})
+            if merged:
+                out[key] = {k: merged[k] for k in [*subs, "datum"] if k in merged}
+    for key, subs in (("hotlines", {"number": "phone", "label": "phone_label"}),
+                      ("contacts", {"name": "contact", "role": "contact_role", "phone": "contact_phone"})):  # fmt: skip
+        if key not in covered or key not in old:
+            continue
+        items = [dict(x) for x in record.get(key) or []]
+        merged_items = []
+        for i in range(max(len(items), len(old[key]))):
+            if not any((f, i) in present for f in subs.values()):
+                if i < len(old[key]):
+                    merged_items.append(dict(old[key][i]))  # no column at all for this one: the file's
+                continue
+            item = items[i] if i < len(items) else {}
+            for k, f in subs.items():
+                if (f, i) not in present and i < len(old[key]) and k in old[key][i]:
+                    item[k] = old[key][i][k]
+            if item:
+                merged_items.append({k: item[k] for k in subs if k in item})
+        out[key] = merged_items
+    return {k: out[k] for k in TOP_KEYS if k in out}
 
 
 def _comparable(record: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +341,9 @@ def _update(path: Path, record: dict[str, Any], sheet_keys: set[str]) -> None:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    data = yaml.load(path.read_text(encoding="utf-8"))
+    raw = path.read_bytes()
+    bom, crlf = raw.startswith(b"\xef\xbb\xbf"), b"\r\n" in raw
+    data = yaml.load(raw.decode("utf-8-sig").replace("\r\n", "\n"))
     for key in TOP_KEYS:
         if key not in sheet_keys:
             continue  # the sheet has no column for it: the file's value stays
@@ -271,16 +359,20 @@ def _update(path: Path, record: dict[str, Any], sheet_keys: set[str]) -> None:
         else:
             after = [k for k in TOP_KEYS[: TOP_KEYS.index(key)] if k in data]
             data.insert(list(data).index(after[-1]) + 1 if after else 0, key, _styled(new))
+    out = io.StringIO()
+    yaml.dump(data, out)
+    text = out.getvalue().replace("\n", "\r\n") if crlf else out.getvalue()  # the file's own line ends and BOM
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        yaml.dump(data, f)
+    tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    shutil.copymode(path, tmp)
     os.replace(tmp, path)
 
 
 def summary(result: ImportResult, dry_run: bool) -> list[str]:
     """What the command prints: the counts, then the stations not in the sheet."""
     lines = [f"{'would create' if dry_run else 'created'} {len(result.created)}, {'would update' if dry_run else 'updated'} "
-             f"{len(result.updated)}, unchanged {result.unchanged:,}" + (f", deleted {len(result.deleted)}" if result.deleted else "")]  # fmt: skip
+             f"{len(result.updated)}, unchanged {result.unchanged:,}"
+             + (f", {'would delete' if dry_run else 'deleted'} {len(result.deleted)}" if result.deleted else "")]  # fmt: skip
     if result.missing and not result.deleted:
         shown = "、".join(result.missing[:10]) + (" …" if len(result.missing) > 10 else "")
         lines.append(f"{len(result.missing)} station file{'s' if len(result.missing) != 1 else ''} not in the sheet (kept; "

@@ -20,12 +20,31 @@ class Table:
     name: str
     headers: list[Any]
     rows: list[tuple[int, list[Any]]]
+    header_row: int = 1
+
+
+def _dialect(text: str) -> dict[str, Any]:
+    """Comma-separated as Excel writes it; a header line with tabs or semicolons and no commas is read with those."""
+    csv.field_size_limit(1 << 24)  # long cells are the station check's to refuse (with a located message), not csv's
+    first = text.split("\n", 1)[0]
+    for sep in ("\t", ";"):
+        if sep in first and "," not in first:
+            return {"delimiter": sep}
+    return {}
 
 
 def decode_csv(raw: bytes, shown: str) -> str:
     """The text of a CSV file: UTF-8 (with or without BOM), else GB18030 (GBK's superset, what WPS and Excel write on Chinese Windows)."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
+        try:
+            return raw[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as err:
+            raise YizhanError(f"{shown}: byte {err.start + 4} is not UTF-8 although the file says it is") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise YizhanError(f"{shown}: not valid UTF-16 text: save it as “CSV UTF-8” instead") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -41,11 +60,16 @@ def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
     """The first sheet of an xlsx (or `sheet`), or a CSV file, as a Table."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        if sheet is not None:
+            raise YizhanError(f"{shown}: --sheet is for xlsx workbooks; a CSV file has one table")
         try:
             text = decode_csv(path.read_bytes(), shown)
         except OSError as err:
             raise YizhanError(f"{shown}: cannot read: {err.strerror or err}") from None
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            lines = list(csv.reader(io.StringIO(text, newline=""), **_dialect(text)))
+        except csv.Error as err:
+            raise YizhanError(f"{shown}: not a CSV table yizhan can read ({err}); save it again as CSV from Excel or WPS") from None
         cells = [[c[1:] if c.startswith("'") and c[1:2] in FORMULA and c[1:2] else c for c in line] for line in lines]
         return _table(path.stem, cells)
     if suffix not in (".xlsx", ".xlsm"):
@@ -58,10 +82,17 @@ def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
         if sheet is not None and sheet not in names:
             raise YizhanError(f"{shown}: no sheet named “{sheet}”; the sheets are {'、'.join(names)}")
         name = sheet if sheet is not None else names[0]
-        lines = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        ws = book.get_sheet_by_name(name)
+        lines = [[None if c == "" else c for c in line] for line in ws.to_python(skip_empty_area=False)]
+        for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []:  # Excel shows a merged cell's value on every row it spans
+            value = lines[r0][c0] if r0 < len(lines) and c0 < len(lines[r0]) else None
+            for r in range(r0, min(r1, len(lines) - 1) + 1):
+                for c in range(c0, min(c1, len(lines[r]) - 1) + 1):
+                    lines[r][c] = value
     except (CalamineError, OSError, ValueError, IndexError) as err:
-        raise YizhanError(f"{shown}: cannot open as an xlsx workbook ({err})") from None
-    return _table(name, [[None if c == "" else c for c in line] for line in lines])
+        why = "it is protected by a password or is not an xlsx file" if "zip" in str(err).lower() else str(err)
+        raise YizhanError(f"{shown}: cannot open as an xlsx workbook ({why})") from None
+    return _table(name, lines)
 
 
 def _table(name: str, lines: list[list[Any]]) -> Table:
@@ -69,11 +100,12 @@ def _table(name: str, lines: list[list[Any]]) -> Table:
         lines.pop()
     if not lines:
         return Table(name, [], [])
-    headers = list(lines[0])
+    at = next((i for i, line in enumerate(lines[:10]) if any(str(c).strip() in ("编号", "id") for c in line if c is not None)), 0)
+    headers = list(lines[at])  # a title row above the headers is skipped
     while headers and not _filled(headers[-1]):
         headers.pop()
-    rows = [(n, line) for n, line in enumerate(lines[1:], start=2) if any(_filled(c) for c in line)]
-    return Table(name, headers, rows)
+    rows = [(n, line) for n, line in enumerate(lines[at + 1 :], start=at + 2) if any(_filled(c) for c in line)]
+    return Table(name, headers, rows, at + 1)
 
 
 def _filled(value: Any) -> bool:
@@ -119,8 +151,9 @@ def write_table(path: Path, headers: list[str], rows: list[list[Any]], text_colu
     for row in rows:
         out = []
         for i, v in enumerate(row):
-            if i in text_columns:
+            if i in text_columns or (isinstance(v, str) and v.startswith("=")):
                 cell = WriteOnlyCell(ws, value=str(v) if v is not None else "")
+                cell.data_type = "s"  # text, never a formula (openpyxl would write "=…" as one)
                 cell.number_format = "@"
                 out.append(cell)
             else:
