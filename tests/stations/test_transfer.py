@@ -354,3 +354,22 @@ def test_an_update_keeps_crlf_bom_and_permissions_and_notes_are_blocks(tmp_path:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == text.count("\n") and path.stat().st_mode & 0o777 == 0o640
     assert raw.decode("utf-8-sig").replace("\r\n", "\n") == text.replace("中山路1号", "中山路2号")
+
+
+def test_changing_one_hotline_leaves_the_others_as_written(tmp_path: Path) -> None:
+    root = project(tmp_path, stations=True)
+    run_yizhan(root, "export", "all.xlsx")
+    path = root / "stations/wuxi/wuxi-center.yml"
+    before = path.read_text(encoding="utf-8")
+    book = load_workbook(root / "all.xlsx")
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    (r,) = [r for r in range(2, 79) if ws.cell(r, 1).value == "wuxi-center"]
+    old = ws.cell(r, header.index("电话") + 1).value
+    ws.cell(r, header.index("电话") + 1, value=51081829999)  # as Excel stores a typed number
+    book.save(root / "all.xlsx")
+    assert run_yizhan(root, "import", "all.xlsx").stdout == "created 0, updated 1, unchanged 76\n"
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert len(changed) == 1 and old in changed[0][0] and '"051081829999"' in changed[0][1]
+    assert len(before.splitlines()) == len(after.splitlines())

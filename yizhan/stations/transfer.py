@@ -330,6 +330,10 @@ def _styled(value: Any) -> Any:
         if not any(isinstance(v, dict) for v in value):
             s.fa.set_flow_style()
         return s
+    if isinstance(value, str) and re.fullmatch(r"[\d+\-() ]+", value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)  # phone numbers in double quotes, as the house style writes them
     return value
 
 
@@ -353,6 +357,16 @@ def _update(path: Path, record: dict[str, Any], sheet_keys: set[str]) -> None:
                 del data[key]
             continue
         if key in data and _plain(data[key]) == _plain(new):
+            continue
+        old = data.get(key)
+        if isinstance(new, list) and isinstance(old, list) and len(old) == len(new) and all(
+                isinstance(a, dict) and isinstance(b, dict) for a, b in zip(old, new)):  # fmt: skip
+            for item, want in zip(old, new):  # change the entries in place: the others keep their quotes and style
+                for k in [k for k in item if k not in want]:
+                    del item[k]
+                for k, v in want.items():
+                    if _plain(item.get(k)) != _plain(v):
+                        item[k] = _styled(v)
             continue
         if key in data:
             data[key] = _styled(new)
