@@ -421,6 +421,11 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     for typed in (code, code.lower(), format_code(code)):  # the short code on the poster, typed by hand
         count, ids = search(page, typed)
         assert ids == ["wuxi-liangxi-chongansi-huangting"], typed
+    codes = station_codes(net.stations)
+    sid, code = next((s, c) for s, c in sorted(codes.items()) if "0" in c or "1" in c)
+    for typed in (code.replace("0", "O").replace("1", "I"), code.replace("1", "l").lower(), f"{code[:3]}-{code[3:]}"):
+        count, ids = search(page, typed)  # read the Crockford way, as the kiosk reads /Q/<code>
+        assert ids == [sid], typed
     count, ids = search(page, "无锡 窗口 志愿")  # every word must match
     assert set(ids) == {i for i in matching(net, "无锡") & matching(net, "窗口") & matching(net, "志愿")} and ids
     count, ids = search(page, "没有这个地方")

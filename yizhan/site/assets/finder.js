@@ -288,7 +288,9 @@
     for (var i = 0; i < raw.length; i++) {
       if (!raw[i]) continue;
       var d = /\d/.test(raw[i]) && /^[\d\-()+]+$/.test(raw[i]) ? digitsOf(raw[i]) : "";
-      terms.push({t: raw[i], d: d !== raw[i] ? d : ""});
+      // a station code read the Crockford way: O is 0, I and L are 1, dashes do not count (qjobdf → qj0bdf)
+      var c = /^[0-9a-z\-]{3,8}$/.test(raw[i]) ? raw[i].replace(/-/g, "").replace(/o/g, "0").replace(/[il]/g, "1") : "";
+      terms.push({t: raw[i], d: d !== raw[i] ? d : "", c: c !== raw[i] && /\d/.test(c) ? c : ""});
     }
     return terms;
   }
@@ -308,6 +310,7 @@
       for (k = 0; k < n; k++) {
         p = h.indexOf(terms[k].t);
         if (p < 0 && terms[k].d && h.indexOf(terms[k].d) >= 0) p = end;
+        if (p < 0 && terms[k].c && h.indexOf(terms[k].c) >= 0) p = end;
         if (p < 0) break;
         if (p >= end) inName = false;
       }
