@@ -50,6 +50,7 @@ class Place:
     station_id: str
     name: str
     code: str
+    kiosk: bool = True  # the station file says `kiosk: true` (its poster sends members to this tablet)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
     url = f"http://{host}:{server.effective_port}"  # type: ignore[attr-defined]
     click.echo(f"Kiosk of {place.name} ({place.station_id}), code {place.code}, device {config.device_id}")
     click.echo(f"Check-ins go to {k.store.path}")
+    if not place.kiosk:
+        click.echo(f"warning: {shown}: station {place.station_id} has no `kiosk: true`, so its poster sends members to the "
+                   "directory page, not to this tablet; add `kiosk: true` to its file and rebuild the posters", err=True)  # fmt: skip
     if load_pin(folder) is None:
         click.echo(f"No staff PIN yet: /admin stays closed until `yizhan kiosk set-pin --data-dir {folder}`", err=True)
     click.echo(f"Tablet form {url}/  phone form {url}/Q/{place.code}  staff {url}/admin  (Ctrl+C to stop)", nl=True)
@@ -100,8 +103,13 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
 @click.pass_context
 def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, pin_file: click.File | None) -> None:
     """Set the staff PIN (6-12 digits) for /admin; only a salted hash is stored (DIR/admin-pin.json, mode 0600)."""
+    from yizhan.checkins.cli import _known_station
+
     from .pin import set_pin
 
+    group = ctx.parent.params if ctx.parent else {}
+    if (station or group.get("station")) and not (data_dir or group.get("data_dir")):  # checkins/ID/: only for a real station
+        _known_station(str(station or group.get("station")), group.get("stations"), "no PIN was set")
     folder = _data_dir(ctx, data_dir, station)
     if pin_file is not None:
         pin = pin_file.readline().strip()  # type: ignore[attr-defined]

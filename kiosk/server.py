@@ -42,9 +42,12 @@ def find_place(stations_dir: Path, shown: str, station_id: str) -> Place:
     network = load_network(stations_dir, shown)
     station = network.stations.get(station_id)
     if station is None:
-        raise YizhanError(f"unknown station {station_id!r}: no station file in {shown} has this id")
+        from yizhan.stations.fields import did_you_mean
+
+        raise YizhanError(f"unknown station {station_id!r}{did_you_mean(station_id, list(network.stations))}: "
+                          f"no station file in {shown} has this id")  # fmt: skip
     code = station_codes(network.stations)[station_id]
-    return Place(station_id, station.name, code)
+    return Place(station_id, station.name, code, station.kiosk)
 
 
 def build_kiosk(place: Place, data_dir: Path, config: FormConfig) -> Kiosk:

@@ -129,7 +129,8 @@ def test_operator_mistakes_are_one_line_messages(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a database\n")
     r = yizhan(tmp_path, "hub", "token", "add", STATION, "--db", "notes.txt")
     assert (r.returncode, r.stdout) == (1, "")
-    assert r.stderr == f"{tmp_path / 'notes.txt'}: not a usable hub database (file is not a database)\n"
+    assert r.stderr == (f"warning: no stations/ folder here, so {STATION} was not checked (--stations DIR checks it)\n"
+                        f"{tmp_path / 'notes.txt'}: not a usable hub database (file is not a database)\n")  # fmt: skip
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -158,3 +159,29 @@ def test_hub_import_cleans_rows_like_the_upload_api(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     export = (tmp_path / "build" / "report" / "checkins.csv").read_bytes()
     assert b",\"'=1+1\"," in export and b",\"'=2+2\"," in export
+
+
+def test_tokens_for_known_stations_listed_and_revoked_at_once(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    shutil.copytree(ROOT / "stations", tmp_path / "stations")
+    db = str(tmp_path / "hub.sqlite")
+    r = yizhan(tmp_path, "hub", "token", "add", "wuxi-liangxi-chongansy", "--db", db)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == ('unknown station id: wuxi-liangxi-chongansy (did you mean "wuxi-liangxi-chongansi"?) '
+                        "(not in stations/): no token was made\n")  # fmt: skip
+    assert HubDB(db).tokens() == []
+    token = yizhan(tmp_path, "hub", "token", "add", STATION, "--db", db).stdout.strip()
+    r = yizhan(tmp_path, "hub", "token", "list", "--db", db)
+    assert r.stdout.startswith(f"{STATION}\t1 token\tnewest made 20") and r.stderr == "1 station with upload tokens.\n"
+    hub = HubDB(db)
+    with hub_thread(make_hub(hub, None)) as base:
+        rows = make_rows(2)
+        assert post(base, json.dumps({"rows": rows[:1]}).encode(), token)[0] == 200
+        r = yizhan(tmp_path, "hub", "token", "revoke", STATION, "--db", db)
+        assert r.stdout == f"Revoked 1 upload token of {STATION}; make a new one with `yizhan hub token add {STATION}`.\n"
+        assert post(base, json.dumps({"rows": rows[1:]}).encode(), token)[0] == 401  # the running hub refuses it at once
+    assert yizhan(tmp_path, "hub", "token", "revoke", STATION, "--db", db).returncode == 1
+    r = yizhan(tmp_path / "stations", "hub", "token", "add", STATION, "--db", db)  # no stations/ folder here
+    assert r.returncode == 0 and r.stderr.startswith(f"warning: no stations/ folder here, so {STATION} was not checked")

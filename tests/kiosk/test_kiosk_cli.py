@@ -15,12 +15,14 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from click.testing import CliRunner
 
 from kiosk.form import CHINA, new_record
 from kiosk.pin import PIN_FILE, load_pin
-from tests.helpers import network
+from tests.helpers import STATION, network
 from yizhan.checkins.passwords import secret_matches
+from yizhan.errors import YizhanError
 from yizhan.checkins.records import COLUMNS, mark_confirmed
 from yizhan.checkins.rows import read_rows
 from yizhan.checkins.store import CheckinStore
@@ -199,3 +201,38 @@ def test_wsgi_module_for_other_servers(tmp_path: Path) -> None:
     assert result.stdout.endswith(f"{tmp_path / 'checkins' / 'test-station' / 'checkins.csv'}\n")
     result = subprocess.run([sys.executable, "-c", code], check=False, cwd=tmp_path, env=ENV, capture_output=True, text=True)
     assert result.returncode == 1 and "YizhanError: set YIZHAN_STATION to the id of the station this tablet serves" in result.stderr
+
+
+def test_set_pin_for_an_unknown_station_makes_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    network(tmp_path / "stations")
+    monkeypatch.chdir(tmp_path)
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text("20260616\n")
+    code, out = invoke("kiosk", "--stations", "stations", "set-pin", "--station", "test-statoin", "--pin-file", str(pin_file))
+    assert (code, out) == (1, 'unknown station id: test-statoin (did you mean "test-station"?) (not in stations/): no PIN was set\n')
+    assert not (tmp_path / "checkins").exists()
+    code, out = invoke("kiosk", "--stations", "stations", "set-pin", "--station", "test-station", "--pin-file", str(pin_file))
+    assert code == 0 and (tmp_path / "checkins" / "test-station" / PIN_FILE).is_file()
+
+
+def test_a_station_without_a_kiosk_is_named_at_start(tmp_path: Path) -> None:
+    from kiosk.server import find_place
+
+    network(tmp_path / "stations", STATION.replace("kiosk: true\n", ""))
+    place = find_place(tmp_path / "stations", "stations", "test-station")
+    assert place.kiosk is False and find_place(tmp_path / "stations", "stations", "test-center").kiosk is False
+    with pytest.raises(YizhanError, match=r"unknown station 'test-statoin' \(did you mean \"test-station\"\?\)"):
+        find_place(tmp_path / "stations", "stations", "test-statoin")
+    proc = subprocess.Popen([sys.executable, "-m", "yizhan.cli", "kiosk", "--station", "test-station", "--port", "0",
+                             "--data-dir", str(tmp_path / "data")], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        for _ in range(5):
+            if proc.stdout.readline().startswith("Tablet form"):
+                break
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert ("warning: stations: station test-station has no `kiosk: true`, so its poster sends members to the directory "
+            "page, not to this tablet; add `kiosk: true` to its file and rebuild the posters\n") in err

@@ -91,18 +91,61 @@ def token() -> None:
     """Upload tokens: one per station, shown once, stored hashed."""
 
 
-@token.command("add")
-@click.argument("station_id")
-@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
-def token_add(station_id: str, db_url: str | None) -> None:
-    """Make an upload token for STATION_ID and print it (only now: the hub keeps its hash)."""
+def _known_station(station_id: str, stations: str | None, what: str) -> None:
+    """Refuse an id that is not in the stations folder (with a did-you-mean); say so when there is no folder to ask."""
     from yizhan.stations.check import ID_MAX, ID_RE
+    from yizhan.stations.fields import did_you_mean
+    from yizhan.stations.transfer import load_cached
 
     if not ID_RE.fullmatch(station_id) or len(station_id) > ID_MAX:
         _fail(YizhanError(f"not a station id: {station_id!r} (lowercase letters, digits and hyphens)"))
+    folder = Path(stations or "stations")
+    if not folder.is_dir():
+        if stations:
+            _fail(YizhanError(f"{stations}: no such folder of station files"))
+        click.echo(f"warning: no stations/ folder here, so {station_id} was not checked (--stations DIR checks it)", err=True)
+        return
+    try:
+        network = load_cached(folder, (stations or "stations").rstrip("/"))
+    except YizhanError as err:
+        _fail(YizhanError(f"{err}\n(the station ids could not be read: {what})"))
+        return
+    if station_id not in network.stations:
+        _fail(YizhanError(f"unknown station id: {station_id}{did_you_mean(station_id, list(network.stations))} "
+                          f"(not in {folder}/): {what}"))  # fmt: skip
+
+
+@token.command("add")
+@click.argument("station_id")
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@click.option("--stations", metavar="DIR", help="Folder of station files the id must be in (default: stations/ when there is one).")
+def token_add(station_id: str, db_url: str | None, stations: str | None) -> None:
+    """Make an upload token for STATION_ID and print it (only now: the hub keeps its hash)."""
+    _known_station(station_id, stations, "no token was made")
     token_value = _db(db_url).add_token(station_id)
     click.echo(token_value)
     click.echo(f"Upload token for {station_id} (shown only once; give it to that station's kiosk).", err=True)
+
+
+@token.command("list")
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+def token_list(db_url: str | None) -> None:
+    """List the stations that have upload tokens (the tokens themselves are not kept)."""
+    rows = _db(db_url).tokens()
+    for station_id, n, newest in rows:
+        click.echo(f"{station_id}\t{n} token{'s' if n != 1 else ''}\tnewest made {newest}")
+    click.echo(f"{len(rows)} station{'s' if len(rows) != 1 else ''} with upload tokens.", err=True)
+
+
+@token.command("revoke")
+@click.argument("station_id")
+@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+def token_revoke(station_id: str, db_url: str | None) -> None:
+    """Revoke every upload token of STATION_ID (a lost tablet): its uploads are refused from the next request."""
+    n = _db(db_url).revoke_tokens(station_id)
+    if not n:
+        _fail(YizhanError(f"{station_id} has no upload token (yizhan hub token list shows the stations that have one)"))
+    click.echo(f"Revoked {n} upload token{'s' if n != 1 else ''} of {station_id}; make a new one with `yizhan hub token add {station_id}`.")
 
 
 @click.command("admin-password")

@@ -215,6 +215,17 @@ class HubDB:
                         (hash_token(token), station_id, now_iso()))  # fmt: skip
         return token
 
+    def tokens(self) -> list[tuple[str, int, str]]:
+        """(station, how many tokens, when the newest was made) for every station with an upload token."""
+        rows = self.query("SELECT station_id, COUNT(*), MAX(created_at) FROM tokens GROUP BY station_id ORDER BY station_id", ())
+        return [(str(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    def revoke_tokens(self, station_id: str) -> int:
+        """Delete every upload token of `station_id` (uploads with them are refused from the next request); how many."""
+        with self.transaction() as cur:
+            cur.execute(self.sql("DELETE FROM tokens WHERE station_id = ?"), (station_id,))
+            return int(cur.rowcount or 0)
+
     def token_station(self, token: str) -> str | None:
         """The station an upload token belongs to, or None."""
         rows = self.query("SELECT station_id FROM tokens WHERE token_hash = ?", (hash_token(token),))
