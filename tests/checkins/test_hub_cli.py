@@ -136,7 +136,10 @@ def test_operator_mistakes_are_one_line_messages(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         r = yizhan(tmp_path, "hub", "--db", "hub.sqlite", "--port", str(port))
-    assert r.returncode == 1 and r.stderr == f"cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert r.returncode == 1 and r.stderr == (
+        "No stations/ folder here: the admin view shows station ids instead of names (give --stations DIR).\n"
+        f"cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )
     kiosk = kiosk_dir(tmp_path / "k", make_rows(2))
     r = yizhan(tmp_path, "merge", str(kiosk / "checkins.csv"), "-o", "nodir/out.csv")
     assert (r.returncode, r.stderr) == (1, "cannot write nodir/out.csv: No such file or directory\n")
@@ -185,3 +188,42 @@ def test_tokens_for_known_stations_listed_and_revoked_at_once(tmp_path: Path) ->
     assert yizhan(tmp_path, "hub", "token", "revoke", STATION, "--db", db).returncode == 1
     r = yizhan(tmp_path / "stations", "hub", "token", "add", STATION, "--db", db)  # no stations/ folder here
     assert r.returncode == 0 and r.stderr.startswith(f"warning: no stations/ folder here, so {STATION} was not checked")
+
+
+def test_hub_and_report_read_stations_by_default(tmp_path: Path) -> None:
+    import shutil
+
+    db = str(tmp_path / "hub.sqlite")
+    HubDB(db).close()
+    r = yizhan(tmp_path, "report", "--db", db, "--out", "r1", "--no-export")
+    assert r.returncode == 0 and r.stderr == ("No stations/ folder here: the report shows station ids instead of names, "
+                                              "and cannot list the stations with no check-in (give --stations DIR).\n")  # fmt: skip
+    shutil.copytree(ROOT / "stations", tmp_path / "stations")
+    r = yizhan(tmp_path, "report", "--db", db, "--out", "r2", "--no-export")
+    assert r.returncode == 0 and r.stderr == ""
+    assert "无锡市" in (tmp_path / "r2" / "index.html").read_text(encoding="utf-8")  # names, from stations/
+    r = yizhan(tmp_path, "report", "--db", db, "--out", "r3", "--stations", "nowhere")
+    assert (r.returncode, r.stderr) == (1, "nowhere: no such folder of station files\n")
+
+
+
+def test_the_hub_says_whether_self_check_in_is_on(tmp_path: Path) -> None:
+    import shutil
+    import socket
+
+    for with_stations, line in ((False, "Self check-in: off (no station files to serve it from)."),
+                                (True, "Self check-in: on, for 77 stations at /Q/<CODE> (source qr).")):  # fmt: skip
+        if with_stations:
+            shutil.copytree(ROOT / "stations", tmp_path / "stations")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, "-m", "yizhan.cli", "hub", "--db", "hub.sqlite", "--port", str(port)],
+                                cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            assert proc.stdout is not None
+            first = proc.stdout.readline().rstrip("\n")
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=30)
+        assert first == line

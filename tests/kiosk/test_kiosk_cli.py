@@ -22,11 +22,11 @@ from kiosk.form import CHINA, new_record
 from kiosk.pin import PIN_FILE, load_pin
 from tests.helpers import STATION, network
 from yizhan.checkins.passwords import secret_matches
-from yizhan.errors import YizhanError
 from yizhan.checkins.records import COLUMNS, mark_confirmed
 from yizhan.checkins.rows import read_rows
 from yizhan.checkins.store import CheckinStore
 from yizhan.cli import main
+from yizhan.errors import YizhanError
 
 FORM = {"name": "张三", "phone": "13812345678", "home_org": "某村党支部", "purpose": "报到登记", "note": ""}
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

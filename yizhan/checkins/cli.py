@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .hubdb import HubDB
 
 DB_HELP = "Hub database: a SQLite file path (default hub-data/hub.sqlite, or $YIZHAN_HUB_DB) or postgresql://..."
-STATIONS_HELP = "Folder of station YAML files, to name stations (and, for the hub, to serve self check-in)."
+STATIONS_HELP = "Folder of station YAML files, to name stations (and, for the hub, to serve self check-in); default: stations/."
 SelfCheckin = Callable[[Any, "HubDB", "Network"], Any]  # (hub app, database, network) -> one WSGI app
 
 
@@ -49,10 +49,17 @@ def _db(url: str | None) -> HubDB:
         raise
 
 
-def _network(stations: str | None, cache: Path | None = None) -> Network | None:
-    """The station network of --stations, or None when not given (reusing `cache` for unchanged files)."""
+def _network(stations: str | None, cache: Path | None = None, without: str = "") -> Network | None:
+    """The station network of --stations (default: stations/ when there is one), else None, saying what is missing
+    (`without`); `cache` is reused for unchanged files."""
     if not stations:
-        return None
+        if not Path("stations").is_dir():
+            if without:
+                click.echo(f"No stations/ folder here: {without} (give --stations DIR).", err=True)
+            return None
+        stations = "stations"
+    elif not Path(stations).is_dir():
+        _fail(YizhanError(f"{stations}: no such folder of station files"))
     from yizhan.stations.cache import cached_network
     from yizhan.stations.check import load_network
 
@@ -71,11 +78,13 @@ def serve_hub(db_url: str | None, host: str, port: int, stations: str | None, qu
     from .hubdb import describe
 
     db = _db(db_url)
-    network = _network(stations)
+    network = _network(stations, without="the admin view shows station ids instead of names")
     app = make_hub(db, network, quiet_days)
     if network is not None and self_checkin is not None:
         app = self_checkin(app, db, network)
-        click.echo(f"Self check-in for {len(network.stations):,} stations at /Q/<CODE> (source qr).")
+        click.echo(f"Self check-in: on, for {len(network.stations):,} stations at /Q/<CODE> (source qr).")
+    else:
+        click.echo("Self check-in: off (no station files to serve it from).")
     click.echo(f"Hub database: {describe(db.url)}; {db.count():,} check-ins.")
     if not db.has_admin_password():
         click.echo("No admin password yet: the admin view stays closed until `yizhan hub admin-password`.")
@@ -264,7 +273,9 @@ def report(db_url: str | None, out: str, stations: str | None, quiet_days: int, 
     start = time.perf_counter()
     cache = Path(out) / ".cache" / "stations.pickle"
     try:
-        s = write_report(_db(db_url), lambda: _network(stations, cache), Path(out), quiet_days, export=not no_export)
+        s = write_report(_db(db_url), lambda: _network(stations, cache, "the report shows station ids instead of names, "
+                                                       "and cannot list the stations with no check-in"),
+                         Path(out), quiet_days, export=not no_export)  # fmt: skip
     except OSError as err:
         _fail(YizhanError(f"cannot write the report into {out}: {err.strerror or err}"))
         return
