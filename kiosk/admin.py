@@ -13,7 +13,7 @@ from pathlib import Path
 from bottle import Bottle, HTTPResponse, request, response
 
 from yizhan.checkins.passwords import secret_matches
-from yizhan.checkins.records import confirmed_ids, last_upload
+from yizhan.checkins.records import confirmed_ids, last_upload, purged_counts
 from yizhan.checkins.rows import mask_phone
 from yizhan.checkins.upload_now import load_config, start_upload, upload_note
 
@@ -138,6 +138,10 @@ def install_admin(
         now = dt.datetime.now(form.CHINA)
         today = now.date()
         count, per_hour = summary(all_rows, today)
+        purged = purged_counts(data_dir).get(today.isoformat())
+        if purged:  # rows purged today still happened today
+            per_hour = [a + b for a, b in zip(per_hour, purged)]
+            count = sum(per_hour)
         done = confirmed_ids(data_dir)
         latest = [{**r, "phone": mask_phone(r["phone"]), "number": form.checkin_number(r["checkin_id"])}
                   for r in reversed(all_rows[-LATEST:])]  # fmt: skip

@@ -331,3 +331,26 @@ def test_formula_payloads_are_neutralised_in_the_file(web: TestApp, kiosk: Kiosk
 def test_form_fields_decode_exactly_as_unquote_does(raw: bytes) -> None:
     expected = urllib.parse.unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", "replace")
     assert unquote_field(raw) == expected
+
+
+def test_todays_count_survives_a_purge(tmp_path: Path) -> None:
+    """`yizhan kiosk purge --older-than 0` removes today's confirmed rows from the file, not from today's figures."""
+    from yizhan.checkins.records import mark_confirmed
+    from yizhan.checkins.store import purge
+
+    now = dt.datetime.now(CHINA).replace(microsecond=0)
+    rows = [new_record({**FORM, "phone": f"1381234567{i}"}, "test-station", "kiosk", "tab-1", now - dt.timedelta(minutes=i))
+            for i in range(3)]  # fmt: skip
+    (tmp_path / "data").mkdir(mode=0o700)
+    write_csv(tmp_path / "data" / "checkins.csv", rows)
+    mark_confirmed(tmp_path / "data", [r["checkin_id"] for r in rows[:2]])
+    k = build_kiosk(PLACE, tmp_path / "data", FormConfig(device_id="tab-1"))
+    try:
+        web = TestApp(k.app)
+        set_pin(k.data_dir, PIN)
+        before = soup(login(web).follow()).select_one("#today-count").text
+        assert purge(tmp_path / "data", dt.timedelta(0), dt.datetime.now(CHINA)).removed == 2
+        assert len(k.store.rows()) == 1
+        assert soup(web.get("/admin")).select_one("#today-count").text == before
+    finally:
+        k.store.close()

@@ -20,6 +20,7 @@ SOURCES = ("kiosk", "qr")
 CSV_FILE = "checkins.csv"
 CONFIRMED_FILE = "confirmed.txt"  # one checkin_id per line, appended (and fsynced) after the hub confirmed it
 UPLOAD_FILE = "last-upload.json"  # the last successful upload, replaced atomically
+PURGED_FILE = "purged-counts.json"  # check-ins purged per day and hour, so the staff page's counts survive a purge
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 MAX_TYPED = 1000  # longer text is cut here before anything else (and is then over every limit)
 _SPACES = re.compile(r"\s+")
@@ -92,3 +93,25 @@ def record_upload(data_dir: Path, info: dict[str, Any]) -> None:
     """Replace the last-upload record atomically (write, fsync, rename)."""
     info = {"at": dt.datetime.now(CHINA).isoformat(timespec="seconds"), **info}
     replace_file(data_dir / UPLOAD_FILE, json.dumps(info, ensure_ascii=False).encode("utf-8"))
+
+
+def purged_counts(data_dir: Path) -> dict[str, list[int]]:
+    """The check-ins purged from this data dir, per day (ISO date) and hour."""
+    try:
+        data = json.loads((data_dir / PURGED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 24 and all(isinstance(n, int) for n in v)}
+
+
+def add_purged(data_dir: Path, per_day: dict[str, list[int]], keep_days: int = 62) -> None:
+    """Add purged check-ins (per day and hour) to the record, keeping the last `keep_days` days."""
+    counts = purged_counts(data_dir)
+    for day, hours in per_day.items():
+        old = counts.get(day, [0] * 24)
+        counts[day] = [a + b for a, b in zip(old, hours)]
+    latest = sorted(counts)[-keep_days:]
+    replace_file(data_dir / PURGED_FILE, json.dumps({d: counts[d] for d in latest}).encode("utf-8"))
+

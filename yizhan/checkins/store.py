@@ -106,19 +106,25 @@ def purge(data_dir: Path, older_than: dt.timedelta, now: dt.datetime) -> PurgeRe
         lines, tail = _lines(data)
         keep: list[bytes] = []
         removed = unconfirmed = 0
+        per_day: dict[str, list[int]] = {}
         for line in lines:
             cells = parse_line(line)
             old = False
+            at: dt.datetime | None = None
             if cells is not None:
                 with contextlib.suppress(ValueError):
-                    old = dt.datetime.fromisoformat(records.restore(cells[2])) < cutoff
+                    at = dt.datetime.fromisoformat(records.restore(cells[2]))
+                    old = at < cutoff
             if old and records.restore(cells[0]) in confirmed:  # type: ignore[index]
                 removed += 1
+                if at is not None:
+                    per_day.setdefault(at.date().isoformat(), [0] * 24)[at.hour] += 1
                 continue
             unconfirmed += old
             keep.append(line)
         if removed:
             replace_file(path, HEADER + b"".join(keep) + tail)  # a torn tail stays for the kiosk's recovery
+            records.add_purged(data_dir, per_day)  # the staff page still counts them for their day
     return PurgeResult(removed, len(keep), unconfirmed)
 
 
