@@ -137,3 +137,53 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert out.startswith(f"Serving on http://127.0.0.1:{port}/")
+
+
+def test_serve_answers_with_the_problems_while_a_station_is_broken(tmp_path: Path) -> None:
+    """A station file saved with a mistake: every address answers at once with a page listing the problems; once the
+    file is fixed, the preview rebuilds and shows the site again."""
+    import shutil
+    import time
+    import urllib.error
+    import urllib.request
+
+    from bs4 import BeautifulSoup
+
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    network(tmp_path / "stations", STATION.replace("level: station", "level: stattion"))
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "yizhan.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+
+    def get(path: str, deadline: float) -> tuple[int, str]:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
+                    return resp.status, resp.read().decode("utf-8")
+            except urllib.error.HTTPError as err:
+                return err.code, err.read().decode("utf-8")
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    problem = 'stations/wuxi/station.yml:3:8: level: expected one of center, station, window, point, found "stattion" (did you mean "station"?)'
+    try:
+        status, body = get("/", time.monotonic() + 60)
+        assert status == 200 and "驿站文件有错误，网站暂时不能预览" in body and problem in BeautifulSoup(body, "html.parser").get_text()
+        status, body = get("/s/test-station.html", time.monotonic() + 10)
+        assert status == 404 and problem in BeautifulSoup(body, "html.parser").get_text()
+        path = tmp_path / "stations" / "wuxi" / "station.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace("stattion", "station"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status, body = get("/s/test-station.html", deadline)
+            if status == 200:
+                break
+            time.sleep(0.5)
+        assert status == 200 and "梁溪区测试街道流动党员服务驿站" in body
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)

@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin
 
 from yizhan import config as project_config
 from yizhan.config import CONFIG_FILE, PLUGIN, Settings
-from yizhan.errors import YizhanError
+from yizhan.errors import CheckFailed, YizhanError
 from yizhan.posters.index import PosterIndex, link_into_site, load_index
 from yizhan.stations.check import load_network
 
@@ -23,6 +23,8 @@ from .csp import add_policy
 from .finish import finish_site
 from .generate import CSS, JS, THEME_DIR, generate
 from .tree import write_tree
+
+BROKEN_DIR = Path(__file__).parent / "templates" / "broken"  # `mkdocs serve`'s 404 page while the stations have errors
 
 log = logging.getLogger("mkdocs.plugins.yizhan")
 
@@ -80,13 +82,21 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.policy = command != "serve"
+        self.serving = command == "serve"
+
+    serving = False
 
     def on_config(self, config: Any) -> Any:
         project = Path(config.config_file_path).parent
         site = {"site_url": config.site_url, "use_directory_urls": config.use_directory_urls, "docs_dir": config.docs_dir}
         try:
             settings = project_config.settings(project, site, dict(self.config))
-            network = load_network(project / settings.stations, settings.stations)
+            try:
+                network = load_network(project / settings.stations, settings.stations)
+            except CheckFailed as err:
+                if not self.serving:
+                    raise
+                return self._broken(config, project, settings, err)  # the preview answers with the problems, not a hang
             self.posters = load_index(project / settings.posters)
             tree = generate(settings, network, self.posters)
             write_tree(project / settings.pages, tree.files)
@@ -99,6 +109,22 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         add_theme(config)
         if self.policy:
             install_policy(config, tree.data_pages)
+        return config
+
+    def _broken(self, config: Any, project: Path, settings: Settings, err: CheckFailed) -> Any:
+        """`mkdocs serve` while station files have errors: one page, and every other address, lists the problems."""
+        lines = [str(p) for p in err.problems if not p.warning]
+        for line in lines:
+            log.error(line)
+        text = "# 驿站文件有错误，网站暂时不能预览\n\n改正下面的问题并保存文件，这个页面会自动刷新：\n\n"
+        text += "".join(f"- `{line.replace('`', '')}`\n" for line in lines)
+        write_tree(project / settings.pages, {"index.md": text.encode("utf-8")})
+        self.content, self.stations = config.docs_dir, str(project / settings.stations)
+        config.docs_dir = str(project / settings.pages)
+        config.extra["yizhan_problems"] = lines
+        config.theme.dirs.insert(0, str(BROKEN_DIR))  # its 404.html lists them for any other address
+        config.nav = None
+        self.posters = None
         return config
 
     def on_post_build(self, *, config: Any) -> None:
