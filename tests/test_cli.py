@@ -187,3 +187,35 @@ def test_serve_answers_with_the_problems_while_a_station_is_broken(tmp_path: Pat
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
+
+
+def test_the_readme_command_table_lists_every_command_and_option() -> None:
+    """Every command and every option that `--help` shows has its row in README's command reference."""
+    import re
+
+    import click
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Command reference", 1)[1].split("\n## ", 1)[0]
+    rows = {m[1]: m[0] for m in re.finditer(r"^\| `(yizhan[^`]*?)(?: \[| [A-Z]|` \||\s--)", table, re.MULTILINE)}
+    cells = [re.split(r"(?<!\\)\|", line)[1] for line in table.splitlines() if line.startswith("| `yizhan")]
+    missing: list[str] = []
+
+    def walk(cmd: click.Command, path: str) -> None:
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, f"{path} {name}")
+            if not getattr(cmd, "invoke_without_command", False):
+                return
+        row = next((c for c in cells if re.match(rf"\s*`{re.escape(path)}(?=[ `])", c)), None)
+        if row is None:
+            missing.append(f"{path}: no row")
+            return
+        for p in cmd.params:
+            if isinstance(p, click.Option) and not p.hidden:
+                names = [n for n in p.opts if n.startswith("--")]
+                if names and not any(n in row for n in names):
+                    missing.append(f"{path}: {names[0]}")
+
+    walk(main, "yizhan")
+    assert rows and missing == []
