@@ -193,7 +193,7 @@ def test_fields_and_required_match_check() -> None:
 
 
 PHONES_OK = [
-    "0510-82700000", "025-83600000", "010-12345678", "02583600000", "05108270000", "0310-1234567", "0310 123 4567",
+    "0510-82700000", "025-83600000", "010-12345678", "02583600000", "0310-1234567", "0310 123 4567",
     "(0510)82700000", "（0510）82700000", "(025) 8360 0000", "0510 8270 0000", "0510-8270-0000", "+86 510 82700000",
     "+86-25-83600000", "+86 (510) 82700000", "13800000000", "138-0000-0000", "138 0000 0000", "+8613800000000",
     "+86 138 0000 0000", "19912345678", "12371", "110", "10086", "95588", "400-810-0000", "4008100000",
@@ -211,6 +211,22 @@ PHONES_BAD = [
 def test_phone_pattern_agrees_with_phones_py(number: str) -> None:
     in_schema = re.search(SCHEMA["$defs"]["phone"]["pattern"], number) is not None
     assert in_schema == (phone_problem(number) is None) == (number in PHONES_OK)
+
+
+@pytest.mark.parametrize("number", ["05108270000", "0510-8270000", "14000000000", "99999", "1234"])
+def test_the_numbering_plan_is_checked_beyond_what_the_schema_can_say(number: str) -> None:
+    """The editor's pattern is a shape; `yizhan check` asks libphonenumber's metadata (Wuxi's numbers have 8 digits,
+    there is no mobile prefix 140, 99999 and 1234 are no service numbers)."""
+    assert re.search(SCHEMA["$defs"]["phone"]["pattern"], number) is not None
+    assert phone_problem(number) == (
+        f"expected a mainland phone number (landline with area code like 0510-82700000, mobile like 13800000000, or service "
+        f'number like 12371), found "{number}", which is not in China\'s numbering plan (no such area code, local number '
+        "length, mobile prefix or service number)"
+    )
+
+
+def test_beijing_written_the_international_way_is_a_phone_number() -> None:
+    assert phone_problem("+86 10 6234 5678") is None and phone_problem("010-62345678") is None
 
 
 HOURS_OK = sorted({str(yaml.safe_load(p.read_text(encoding="utf-8")).get("hours")) for p in STATION_FILES} - {"None"}) + [

@@ -62,6 +62,16 @@ _PLAIN_CJK = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9]*\Z")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 
+# mobile prefixes that exist in China's numbering plan (libphonenumber's metadata), for the demo's contact numbers
+_MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156",
+                    "157", "158", "159", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "199")  # fmt: skip
+
+
+def _mobile(a: int, b: int) -> str:
+    """A mobile number from two random draws (the same draws as before, so the rest of a seed's province is unchanged)."""
+    return _MOBILE_PREFIXES[(a * 7 + b // 10**8) % len(_MOBILE_PREFIXES)] + f"{b % 10**8:08d}"
+
+
 @lru_cache(maxsize=None)
 def _slug(text: str) -> str:
     """Lowercase ASCII pinyin slug of a Chinese word, e.g. 梁溪 → liangxi."""
@@ -210,7 +220,7 @@ class _Maker:
             {
                 "name": rng.choice(_SURNAMES) + "".join(rng.choices(_GIVEN, k=rng.randint(1, 2))),
                 "role": rng.choice(_ROLES),
-                "phone": f"1{rng.randint(3, 9)}{rng.randrange(10**9):09d}",
+                "phone": _mobile(rng.randint(3, 9), rng.randrange(10**9)),
             }
             for _ in range(rng.choices((0, 1, 2), cum_weights=(2, 7, 10))[0])
         ]

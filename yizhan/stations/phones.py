@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 _SEP = re.compile(r"[\s\-()（）]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -18,18 +19,37 @@ EXPECTED = (
 )
 
 
+@lru_cache(maxsize=65536)
+def in_plan(digits: str) -> bool:
+    """Whether digits (national, or +86…) are a number of China's numbering plan, by libphonenumber's metadata
+    (phonenumbers): area codes with their local lengths, mobile prefixes that exist, short numbers such as 12371."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    if number.country_code != 86:
+        return False
+    return phonenumbers.is_valid_number(number) or phonenumbers.is_valid_short_number_for_region(number, "CN")
+
+
 def phone_problem(text: str) -> str | None:
     """Why `text` is not a usable phone number, or None when it is."""
     main, ext = split_extension(text.strip())
     digits = _SEP.sub("", main)
-    if digits.startswith("+86"):
+    international = digits.startswith("+86")
+    if international:
         digits = digits[3:]
-        if not digits.startswith("1"):
-            digits = "0" + digits
+        if digits.startswith("0"):  # +86 0510 …: the 0 is dialled only inside China
+            return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}: after +86 the area code has no 0 (+86 510 …)"
     if not digits.isdigit():
         return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"
-    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
+    if in_plan("+86" + digits if international else digits):
         return None
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
+        return (f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}, which is not in China's numbering plan "
+                "(no such area code, local number length, mobile prefix or service number)")  # fmt: skip
     if len(digits) in (7, 8) and digits[0] != "0":
         return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}: add the area code (e.g. 0510-{digits})"
     return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"

@@ -143,12 +143,13 @@ def recover_phone(value: Any) -> tuple[str, str | None]:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return _text(value), None
     digits = _text(value)
-    if phone_problem(digits) is None:
-        return digits, None  # a mobile (13800000000) or a service number (12371): a number is fine
     fixed = "0" + digits
-    if phone_problem(fixed) is None and (digits[0] == "2" and len(digits) == 10 or digits[:2] == "10" and len(digits) == 10
-                                         or digits[0] in "3456789" and len(digits) in (10, 11)):  # fmt: skip
-        return fixed, None
+    if digits[:1] != "1" or digits[:2] == "10" and len(digits) == 10:  # not a mobile or service number: an area code lost its 0
+        if phone_problem(fixed) is None and (digits[0] == "2" and len(digits) == 10 or digits[:2] == "10" and len(digits) == 10
+                                             or digits[0] in "3456789" and len(digits) in (10, 11)):  # fmt: skip
+            return fixed, None
+    elif phone_problem(digits) is None:
+        return digits, None  # a mobile (13800000000) or a service number (12371): a number is fine
     return digits, (f"Excel stored the phone as the number {digits}, which lost its leading 0 or digits: "
                     "format the column as 文本 (text) and type the number again, e.g. 0510-82700000")  # fmt: skip
 
