@@ -130,7 +130,7 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.3)
         assert "梁溪区测试街道流动党员服务驿站" in body
-        assert 'href="tel:051082700001"' in body
+        assert 'href="tel:+8651082700001"' in body
         # the preview's live-reload script is inline: its pages carry no Content-Security-Policy (built sites do)
         assert "livereload(" in body and "Content-Security-Policy" not in body
     finally:

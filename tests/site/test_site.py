@@ -101,8 +101,11 @@ def station_page(site: Path, ident: str) -> Path:
 
 
 def tel(number: str) -> str:
-    """The tel: URI a plain demo number should get: digits only."""
-    return "tel:" + re.sub(r"[\s\-()（）]", "", number)
+    """The tel: URI a plain demo number should get: E.164 (+86, without the trunk 0) where it has one, else as dialled."""
+    digits = re.sub(r"[\s\-()（）]", "", number)
+    if digits.startswith("0") or (len(digits) == 11 and digits.startswith("1")):
+        return "tel:+86" + digits.removeprefix("0")
+    return "tel:" + digits
 
 
 def wgs84(d: dict[str, Any]) -> tuple[float, float]:
@@ -207,7 +210,7 @@ def test_station_page_hotlines_are_tel_links(featured: tuple[Path, Tag, dict[str
     got = [(a["href"], a.get_text(), text(li)) for li in ul.find_all("li") for a in li.select("a.yz-tel")]
     want = [(tel(h["number"]), h["number"], f"{h['number']} {h['label']}") for h in d["hotlines"]]
     assert got == want
-    assert got[0][0] == "tel:051082700000"  # 0510-82700000: digits only
+    assert got[0][0] == "tel:+8651082700000"  # 0510-82700000: digits only
     assert len(got) == 2
 
 
@@ -216,7 +219,7 @@ def test_station_page_services_liaisons_kiosk_updated(featured: tuple[Path, Tag,
     assert [text(t) for t in section(art, "服务项目")] == ["、".join(d["services"])]
     (ul,) = section(art, "红色联络员")
     assert [(text(li), li.a["href"]) for li in ul.find_all("li")] == [
-        ("李敏（红色联络员） 13800000003", "tel:13800000003")
+        ("李敏（红色联络员） 13800000003", "tel:+8613800000003")
     ]
     assert [text(t) for t in section(art, "自助报到")] == [
         "本站设有报到平板，到站后可在平板上自助报到，也可用手机扫描站内海报上的二维码报到。"
@@ -834,12 +837,12 @@ def test_no_markup_injection_on_other_pages(evil_site: Path) -> None:
 def test_extension_numbers_dial_the_extension_after_a_pause(evil_site: Path) -> None:
     for ident in ("wuxi-center", FEATURED, "wuxi-liangxi-chongansi-huangting"):
         links = article(station_page(evil_site, ident)).select("a.yz-tel")
-        assert ("tel:051081820000,8", "0510-81820000转8") in [(a["href"], a.get_text()) for a in links]
+        assert ("tel:+8651081820000,8", "0510-81820000转8") in [(a["href"], a.get_text()) for a in links]
     district = article(evil_site / "regions" / "wuxi" / "liangxi.html")
     assert [(a["href"], a.get_text()) for a in district.select("a.yz-tel")] == [
         ("tel:12371", "12371"),  # each station's first hotline
-        ("tel:051082700000", "0510-82700000"),
-        ("tel:051082700120", "0510-82700120"),
+        ("tel:+8651082700000", "0510-82700000"),
+        ("tel:+8651082700120", "0510-82700120"),
     ]
 
 
@@ -847,12 +850,12 @@ def test_common_hotline_links_dial_the_number(evil_site: Path) -> None:
     art = article(evil_site / "hotlines.html")
     top = section(art, "通用热线")
     assert [(a["href"], text(a.parent)) for a in top[0].select("a.yz-tel")] == [
-        ("tel:051081820000,8", "0510-81820000转8 中心值班电话")
+        ("tel:+8651081820000,8", "0510-81820000转8 中心值班电话")
     ]
     # the city's printable page repeats the common numbers above its tables: the same tel: URI there
     city = article(evil_site / "hotlines" / "wuxi.html")
     (shared,) = [p for p in city.find_all("p") if text(p).startswith("通用热线：")]
-    assert [(a["href"], a.get_text()) for a in shared.select("a.yz-tel")] == [("tel:051081820000,8", "0510-81820000转8")]
+    assert [(a["href"], a.get_text()) for a in shared.select("a.yz-tel")] == [("tel:+8651081820000,8", "0510-81820000转8")]
     assert [a for a in city.select("table a.yz-tel") if a.get_text() == SHARED["number"]] == []
 
 

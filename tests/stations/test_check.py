@@ -32,10 +32,10 @@ def test_valid_network_loads(tmp_path: Path) -> None:
     s = net.stations["test-station"]
     assert s.level_zh == "区镇驿站"
     assert [(h.number, h.label, h.tel) for h in s.hotlines] == [
-        ("0510-82700001", "驿站值班电话", "tel:051082700001"),
+        ("0510-82700001", "驿站值班电话", "tel:+8651082700001"),
         ("12371", "党员服务热线", "tel:12371"),
     ]
-    assert (s.contacts[0].name, s.contacts[0].tel) == ("张丽", "tel:13800000000")
+    assert (s.contacts[0].name, s.contacts[0].tel) == ("张丽", "tel:+8613800000000")
     assert net.stations["test-center"].children == ["test-station"]
     assert str(s.updated) == "2026-11-01" and s.kiosk is True
     assert s.hours is not None and s.hours.ph == ()

@@ -124,7 +124,15 @@ def _delta(values: list[int]) -> list[int]:
 
 def _tel(s: Station) -> dict[str, str]:
     """Hotline tel: URIs that finder.js could not derive from the number alone, by hotline position."""
-    return {str(k): h.tel for k, h in enumerate(s.hotlines) if h.tel != "tel:" + _TEL_SEP.sub("", h.number)}
+    return {str(k): h.tel for k, h in enumerate(s.hotlines) if h.tel != _derived_tel(h.number)}
+
+
+def _derived_tel(number: str) -> str:
+    """The tel: URI finder.js's telOf makes of a number: digits, in E.164 (+86, no trunk 0) for landlines and mobiles."""
+    digits = _TEL_SEP.sub("", number)
+    if digits.isdigit() and (digits.startswith("0") and len(digits) >= 10 or digits.startswith("1") and len(digits) == 11):
+        return "tel:+86" + digits.removeprefix("0")
+    return "tel:" + digits
 
 
 def _scaled(value: float) -> int:

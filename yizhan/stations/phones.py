@@ -64,7 +64,21 @@ def split_extension(text: str) -> tuple[str, str]:
 
 
 def tel_uri(text: str) -> str:
-    """The tel: URI for a valid number (digits only; an extension after a pause)."""
+    """The tel: URI for a valid number: E.164 (+86…) where the number has one, short numbers as dialled (tel:12371);
+    an extension after a pause."""
     main, ext = split_extension(text.strip())
     digits = _SEP.sub("", main)
-    return f"tel:{digits}" + (f",{ext}" if ext else "")
+    return f"tel:{_e164(digits)}" + (f",{ext}" if ext else "")
+
+
+@lru_cache(maxsize=65536)
+def _e164(digits: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return digits
+    if number.country_code == 86 and phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return digits.removeprefix("+86") if digits.startswith("+86") and len(digits) <= 8 else digits

@@ -154,7 +154,13 @@
     hay[i] += SEP + (more.a[i] + SEP + more.ops[more.o[i]]).toLowerCase();
   }
 
-  function telOf(num) { return "tel:" + num.replace(/[\s\-()（）]/g, ""); }
+  function telOf(num) {  // as finder.py's _derived_tel: E.164 for landlines and mobiles, short numbers as dialled
+    var d = num.replace(/[\s\-()（）]/g, "");
+    if (/^\d+$/.test(d) && ((d.charAt(0) === "0" && d.length >= 10) || (d.charAt(0) === "1" && d.length === 11))) {
+      return "tel:+86" + (d.charAt(0) === "0" ? d.slice(1) : d);
+    }
+    return "tel:" + d;
+  }
 
   /* Id, name and first hotline of a loaded station. */
   function detail(i) {
