@@ -6,7 +6,7 @@ PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 APT_PACKAGES := chromium fonts-wqy-zenhei fonts-noto-cjk nodejs poppler-utils zbar-tools postgresql
 
-.PHONY: install system-deps test bench clean
+.PHONY: install system-deps test bench clean i18n
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
@@ -40,6 +40,21 @@ bench: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/posters.py; posters=$$?; \
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/transfer.py; transfer=$$?; \
 	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ] && [ $$posters = 0 ] && [ $$transfer = 0 ]
+
+# Messages: extract every _()/N_()/ngettext() string of yizhan and the kiosk (and click's own), merge them into the
+# Chinese catalog and compile it; then fill the new msgstr lines in yizhan/locale/zh_CN/LC_MESSAGES/yizhan.po and run
+# `make i18n` again. tests/test_i18n.py fails while a message has no translation or the .mo is older than the .po.
+LOCALE := yizhan/locale
+i18n:
+	mkdir -p build/i18n && ln -sfn "$$($(PYTHON) -c 'import click, os; print(os.path.dirname(click.__file__))')" build/i18n/click
+	$(PYTHON) -m babel.messages.frontend extract --add-location=file --sort-by-file -k N_ -k ngettext:1,2 \
+	  --project=yizhan --copyright-holder=yizhan --msgid-bugs-address= -o $(LOCALE)/yizhan.pot yizhan kiosk build/i18n/click
+	@if [ -f $(LOCALE)/zh_CN/LC_MESSAGES/yizhan.po ]; then \
+	  $(PYTHON) -m babel.messages.frontend update --no-fuzzy-matching --ignore-obsolete -D yizhan -l zh_CN -i $(LOCALE)/yizhan.pot -d $(LOCALE); \
+	else \
+	  $(PYTHON) -m babel.messages.frontend init -D yizhan -l zh_CN -i $(LOCALE)/yizhan.pot -d $(LOCALE); \
+	fi
+	$(PYTHON) -m babel.messages.frontend compile --statistics -D yizhan -d $(LOCALE)
 
 clean:
 	rm -rf build/site build/.site-new-* build/bench

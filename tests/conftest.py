@@ -16,6 +16,8 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
+# The tests pin the messages as written (English); tests/test_i18n.py pins them in Chinese, the default.
+os.environ["YIZHAN_LANG"] = "en"
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHROMIUM = Path("/usr/bin/chromium")

@@ -13,6 +13,9 @@ from yizhan.checkins.cli import DB_HELP, admin_password, merge, report, serve_hu
 from yizhan.checkins.cli import STATIONS_HELP as HUB_STATIONS_HELP
 from yizhan.checkins.cli import import_ as hub_import
 from yizhan.errors import CheckFailed, Problem, YizhanError
+from yizhan.i18n import translate_click
+
+translate_click()
 
 STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
 OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
