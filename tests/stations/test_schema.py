@@ -137,6 +137,7 @@ def test_schema_is_shipped_in_the_package(tmp_path: Path) -> None:
     shipped = {p.relative_to(ROOT).as_posix() for d in ("templates", "assets") for p in (site / d).rglob("*") if p.is_file()}
     assert shipped - names == set() and len(shipped) >= 8
     assert {"kiosk/views/form.tpl", "kiosk/static/kiosk.css"} <= names
+    assert "yizhan/locale/zh_CN/LC_MESSAGES/yizhan.mo" in names  # the Chinese messages
     fontdata = {i.filename: i for i in zipfile.ZipFile(wheel).infolist() if "/fontdata/" in i.filename}
     assert {f"yizhan/posters/fontdata/{n}" for n in ("DroidSansFallbackFull.ttf", "LiberationSans-Regular.ttf", "LICENSE-Apache-2.0.txt",
             "COPYRIGHT-DroidSansFallback.txt", "COPYRIGHT-LiberationSans.txt", "README.md", "fetch.py")} == set(fontdata)  # fmt: skip
