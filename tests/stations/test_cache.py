@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from yizhan.errors import CheckFailed
-from yizhan.stations.cache import _read, cached_network, code_key
+from yizhan.stations.cache import _read, cache_key, cached_network
 from yizhan.stations.check import load_network
 from yizhan.stations.model import Network
 
@@ -36,7 +36,7 @@ def test_cached_network_equals_the_checked_one_and_fills_the_cache(tmp_path: Pat
     root, cache = stations(tmp_path), tmp_path / "out" / ".cache" / "stations.pickle"
     first = cached_network(root, "stations", cache, racy_ns=0)
     assert same(first, load_network(root, "stations")) and len(first) == 77
-    assert len(_read(cache, code_key())) == 77 and cache.stat().st_mode & 0o777 == 0o600
+    assert len(_read(cache, cache_key())) == 77 and cache.stat().st_mode & 0o777 == 0o600
     again = cached_network(root, "stations", cache, racy_ns=0)
     assert same(again, first) and list(again.stations) == list(first.stations)
     elsewhere = cached_network(root, "elsewhere/", cache, racy_ns=0)  # the same folder, named another way
@@ -59,7 +59,7 @@ def test_an_edit_with_the_same_size_and_mtime_is_seen(tmp_path: Path) -> None:
 def test_recent_files_are_never_cached(tmp_path: Path) -> None:
     root, cache = stations(tmp_path), tmp_path / ".cache" / "stations.pickle"
     cached_network(root, "stations", cache)  # the copies were just made: their change time is now
-    assert _read(cache, code_key()) == {}
+    assert _read(cache, cache_key()) == {}
 
 
 def test_added_removed_and_broken_files(tmp_path: Path) -> None:
@@ -92,11 +92,11 @@ def test_a_cache_others_can_write_is_not_read(tmp_path: Path) -> None:
     root, cache = stations(tmp_path), tmp_path / ".cache" / "stations.pickle"
     cached_network(root, "stations", cache, racy_ns=0)
     cache.chmod(0o666)
-    assert _read(cache, code_key()) == {}
+    assert _read(cache, cache_key()) == {}
     cache.write_bytes(b"not a pickle")
     cache.chmod(0o600)
-    assert _read(cache, code_key()) == {} and len(cached_network(root, "stations", cache, racy_ns=0)) == 77
-    assert len(_read(cache, code_key())) == 77
+    assert _read(cache, cache_key()) == {} and len(cached_network(root, "stations", cache, racy_ns=0)) == 77
+    assert len(_read(cache, cache_key())) == 77
     assert _read(cache, "another version of yizhan") == {}
 
 
@@ -107,7 +107,7 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch: pytes
     root, cache = stations(tmp_path), tmp_path / "out" / ".cache" / "stations.pickle"
     parsed: list[str] = []
     real = netcache.check_file
-    monkeypatch.setattr(netcache, "check_file", lambda path, shown: parsed.append(path.name) or real(path, shown))
+    monkeypatch.setattr(netcache, "check_file", lambda path, shown, **kw: parsed.append(path.name) or real(path, shown, **kw))
     cached_network(root, "stations", cache, racy_ns=0)
     assert len(parsed) == 77
     parsed.clear()

@@ -165,7 +165,9 @@ def test_demo_station_passes_schema(path: Path) -> None:
 def test_enums_match_vocab() -> None:
     assert PROPS["level"]["enum"] == list(LEVELS)
     assert PROPS["location"]["properties"]["datum"]["enum"] == list(DATUMS)
-    assert PROPS["services"]["items"]["enum"] == SERVICES
+    assert "enum" not in PROPS["services"]["items"]  # the project's list is in mkdocs.yml, which the editor cannot read
+    assert PROPS["services"]["items"]["examples"] == SERVICES  # the default list, for completion
+    assert all(s in PROPS["services"]["description"] for s in SERVICES)
     level_docs = PROPS["level"]["enumDescriptions"]
     assert len(level_docs) == len(LEVELS) and all(LEVELS[k] in d for k, d in zip(LEVELS, level_docs))
     assert all(f"{k} {v}" in PROPS["level"]["description"] for k, v in LEVELS.items())
@@ -330,7 +332,7 @@ BAD: dict[str, tuple[dict[str, Any], tuple[Any, str | None], str]] = {
     "unknown contact field": ({"contacts.0.wechat": "liming"}, (("contacts", 0), "additionalProperties"), 'unknown field "wechat"'),
     "bad id": ({"id": "Test_New"}, (("id",), "pattern"), "id: expected lowercase letters"),
     "long id": ({"id": "x" * 65}, (("id",), "maxLength"), "at most 64 characters"),
-    "unknown service": ({"services": ["报到"]}, (("services", 0), "enum"), "expected a service from the project list"),
+    "two services in one": ({"services": ["报到登记、党员活动"]}, (("services", 0), "pattern"), "expected a service from the project list"),
     "bad datum": ({"location.datum": "bd09"}, (("location", "datum"), "enum"), "location.datum: expected one of wgs84, gcj02"),
     "latitude outside China": ({"location.lat": 60.0}, (("location", "lat"), "maximum"), "expected a latitude inside China"),
     "text coordinate": ({"location.lon": "120.3"}, (("location", "lon"), "type"), "location.lon: expected a number"),
@@ -384,6 +386,20 @@ def test_bad_station_fails_both(case: str, tmp_path: Path) -> None:
     assert network is None
     assert all(Path(p.path).name == "bad.yml" for p in problems), problems  # the parents are fine
     assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_a_service_outside_the_list_is_left_to_yizhan_check(tmp_path: Path) -> None:
+    """The project's list lives in mkdocs.yml (plugins: yizhan: services), which the editor cannot read: the schema
+    suggests the default list and accepts other names; `yizhan check` holds each one to the project's list."""
+    doc = copy.deepcopy(GOOD)
+    doc["services"] = ["学习资料"]
+    path = _write_network(tmp_path / "net", doc)
+    assert schema_errors(yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+    network, problems = check_stations(path.parent)
+    assert network is None and [p.message for p in problems] == [
+        f"services[0]: expected a service from the project list ({'、'.join(SERVICES)}), found \"学习资料\""]
+    network, problems = check_stations(path.parent, services=[*SERVICES, "学习资料"])
+    assert problems == [] and network is not None and network.stations["test-new"].services == ["学习资料"]
 
 
 def test_unquoted_off_hours_are_flagged_in_the_editor() -> None:

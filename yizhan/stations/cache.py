@@ -1,8 +1,8 @@
 """A cache of checked station files, so reports over 10,000 stations re-parse only the YAML files that changed.
 
 Each file's check (its Station, problems and warnings: check_file) is kept under the file's relative path, the path
-shown, its size, mtime, ctime, inode and device, and the digest of yizhan's own code; a file whose entry does not
-match in every one of these is parsed and checked again. Files changed in the last two seconds are never cached
+shown, its size, mtime, ctime, inode and device, and the digest of yizhan's own code and of the project's list of
+services (mkdocs.yml); a file whose entry does not match in every one of these is parsed and checked again. Files changed in the last two seconds are never cached
 (file times are coarse), so an edit can never hide behind an unchanged time stamp. The checks across files
 (duplicate ids, parents) run every time, through the same `assemble` as `yizhan check`, so errors read the same.
 """
@@ -16,7 +16,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .check import assemble, load_network
 from .fields import FileCheck, check_file
 from .model import Network
 from .source import Source
+from .vocab import SERVICES
 
 FORMAT = 3  # entries hold each file's check as a tuple
 RACY_NS = 2_000_000_000  # a file changed this recently is parsed every time
@@ -50,6 +51,12 @@ def code_key() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def cache_key(services: Sequence[str] | None = None) -> str:
+    """code_key() and the list of services the files are checked against (a changed list checks every file again)."""
+    vocab = "\n".join(services if services is not None else SERVICES)
+    return hashlib.sha256(f"{code_key()}\n{vocab}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
@@ -83,12 +90,13 @@ def _write(cache: Path, key: str, entries: dict[str, Entry]) -> None:
         return
 
 
-def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> Network:
-    """The same Network as `load_network(root, shown_root)` (or its CheckFailed), reusing `cache` for unchanged files.
+def cached_network(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS, services: Sequence[str] | None = None) -> Network:
+    """The same Network as `load_network(root, shown_root, services)` (or its CheckFailed), reusing `cache` for unchanged
+    files.
 
     Files whose mtime or ctime is less than `racy_ns` old are checked every time and not cached.
     """
-    network, save = network_and_saver(root, shown_root, cache, racy_ns)
+    network, save = network_and_saver(root, shown_root, cache, racy_ns, services)
     save()
     return network
 
@@ -97,12 +105,13 @@ def _nothing() -> None:
     return None
 
 
-def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> tuple[Network, Callable[[], None]]:
+def network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS,
+                      services: Sequence[str] | None = None) -> tuple[Network, Callable[[], None]]:  # fmt: skip
     """As cached_network, but the cache is written only when the returned function is called (e.g. once the folder is vetted)."""
     if not root.is_dir():
-        return load_network(root, shown_root), _nothing
+        return load_network(root, shown_root, services), _nothing
     with _collector_paused():
-        return _network_and_saver(root, shown_root, cache, racy_ns)
+        return _network_and_saver(root, shown_root, cache, racy_ns, services)
 
 
 @contextlib.contextmanager
@@ -118,30 +127,33 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int) -> tuple[Network, Callable[[], None]]:
-    checked, save = _checks(root, shown_root, cache, racy_ns)
+def _network_and_saver(root: Path, shown_root: str, cache: Path, racy_ns: int,
+                       services: Sequence[str] | None) -> tuple[Network, Callable[[], None]]:  # fmt: skip
+    checked, save = _checks(root, shown_root, cache, racy_ns, services)
     if checked is None:
-        return load_network(root, shown_root), _nothing  # a file went away meanwhile: the full check says so
+        return load_network(root, shown_root, services), _nothing  # a file went away meanwhile: the full check says so
     network, problems = assemble(checked.values(), root)  # what spans files is checked every time, as check_stations does
     if network is None:
         raise CheckFailed(problems)
     return network, save
 
 
-def cached_checks(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS) -> tuple[dict[Path, FileCheck], Callable[[], None]]:
+def cached_checks(root: Path, shown_root: str, cache: Path, racy_ns: int = RACY_NS,
+                  services: Sequence[str] | None = None) -> tuple[dict[Path, FileCheck], Callable[[], None]]:  # fmt: skip
     """Each station file's own check (from the cache where the file did not change), and a function that saves the cache."""
     with _collector_paused():
-        checked, save = _checks(root, shown_root, cache, racy_ns)
+        checked, save = _checks(root, shown_root, cache, racy_ns, services)
     if checked is None:
         from .check import station_files
 
         shown = os.path.join(shown_root, "")
-        return {p: check_file(p, shown + os.path.relpath(p, root)) for p in station_files(root)}, _nothing
+        return {p: check_file(p, shown + os.path.relpath(p, root), services=services) for p in station_files(root)}, _nothing
     return {root / rel: fc for rel, fc in checked.items()}, save
 
 
-def _checks(root: Path, shown_root: str, cache: Path, racy_ns: int) -> tuple[dict[str, FileCheck] | None, Callable[[], None]]:
-    key = code_key()
+def _checks(root: Path, shown_root: str, cache: Path, racy_ns: int,
+            services: Sequence[str] | None) -> tuple[dict[str, FileCheck] | None, Callable[[], None]]:  # fmt: skip
+    key = cache_key(services)
     entries = _read(cache, key)
     keep: dict[str, Entry] = {}
     checked: dict[str, FileCheck] = {}
@@ -156,7 +168,7 @@ def _checks(root: Path, shown_root: str, cache: Path, racy_ns: int) -> tuple[dic
         entry = entries.get(rel)
         if entry is None or entry[0] != stat or entry[1] != shown:
             changed = True
-            entry = (stat, shown, _pack(check_file(root / rel, shown)))
+            entry = (stat, shown, _pack(check_file(root / rel, shown, services=services)))
         checked[rel] = _unpack(shown, entry[2])
         if time.time_ns() - max(stat[1], stat[2]) >= racy_ns:
             keep[rel] = entry

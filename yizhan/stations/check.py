@@ -4,7 +4,7 @@ at once; and the Network when there is none."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from yizhan.errors import CheckFailed, Problem, YizhanError
@@ -26,15 +26,16 @@ def station_files(root: Path) -> list[Path]:
     return found_files
 
 
-def check_stations(root: Path, shown_root: str | None = None) -> tuple[Network | None, list[Problem]]:
-    """Validate every station file under `root`: the Network (None when there are errors) and every problem.
+def check_stations(root: Path, shown_root: str | None = None, services: Sequence[str] | None = None) -> tuple[Network | None, list[Problem]]:
+    """Validate every station file under `root` (against the project's `services`, None for the default list): the
+    Network (None when there are errors) and every problem.
 
     Problems include warnings (`Problem.warning`), which fail nothing: the Network carries them too.
     """
     if not root.is_dir():
         raise YizhanError(f"station folder {root} not found: expected a folder of station YAML files (use --stations DIR)")
     base = shown_root if shown_root is not None else str(root)
-    return assemble((check_file(path, os.path.join(base, os.path.relpath(path, root))) for path in station_files(root)), root)
+    return assemble((check_file(path, os.path.join(base, os.path.relpath(path, root)), services=services) for path in station_files(root)), root)
 
 
 def assemble(files: Iterable[FileCheck], root: Path) -> tuple[Network | None, list[Problem]]:
@@ -101,9 +102,9 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
     return out
 
 
-def load_network(root: Path, shown_root: str | None = None) -> Network:
+def load_network(root: Path, shown_root: str | None = None, services: Sequence[str] | None = None) -> Network:
     """The validated Network, or CheckFailed carrying every problem."""
-    network, problems = check_stations(root, shown_root)
+    network, problems = check_stations(root, shown_root, services)
     if network is None:
         raise CheckFailed(problems)
     return network

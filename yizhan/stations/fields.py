@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,9 @@ def _fields(src: Source, key: Key, value: Any, spec: dict[str, bool], what: str,
 class _Checker:
     """Checks one parsed station file and turns it into a Station."""
 
-    def __init__(self, src: Source) -> None:
+    def __init__(self, src: Source, services: Sequence[str] | None = None) -> None:
         self.src, self.out = src, []
+        self.vocab = list(services) if services is not None else SERVICES  # the project's list of services
         self.warnings: list[Problem] = []
         self.meta: tuple[str | None, str, str | None] = (None, "", None)
 
@@ -303,9 +305,9 @@ class _Checker:
             self.bad(("services",), f"expected a list of services, found {found(value)}")
             return []
         for i, s in enumerate(value):
-            if s not in SERVICES:
-                self.bad(("services", i), f"expected a service from the project list ({'、'.join(SERVICES)}), found {found(s)}{did_you_mean(str(s), SERVICES)}")
-        return [s for s in value if s in SERVICES]
+            if s not in self.vocab:
+                self.bad(("services", i), f"expected a service from the project list ({'、'.join(self.vocab)}), found {found(s)}{did_you_mean(str(s), self.vocab)}")
+        return [s for s in value if s in self.vocab]
 
     def updated(self, value: Any) -> dt.date | None:
         if value is None or isinstance(value, dt.date):
@@ -335,13 +337,14 @@ class FileCheck:
     src: Source | None = None  # only the positions of id and parent
 
 
-def check_file(path: Path, shown: str, raw: bytes | None = None) -> FileCheck:
-    """Read and check one station file (shown to users as `shown`; `raw`: its bytes, when they are not on disk yet)."""
+def check_file(path: Path, shown: str, raw: bytes | None = None, services: Sequence[str] | None = None) -> FileCheck:
+    """Read and check one station file (shown to users as `shown`; `raw`: its bytes, when they are not on disk yet;
+    `services`: the project's list, None for the default one)."""
     problems: list[Problem] = []
     src = read_source(path, shown, problems, raw)
     if src is None:
         return FileCheck(None, problems, [])
-    checker = _Checker(src)
+    checker = _Checker(src, services)
     station = checker.station()
     ident, level, parent = checker.meta
     return FileCheck(station, problems + checker.out, checker.warnings, ident, level, parent, src.slim(("id",), ("parent",)))

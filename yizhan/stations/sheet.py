@@ -249,7 +249,7 @@ def read_row(number: int, cells: list[Any], columns: list[Column]) -> Row:
                 except HoursError as err:
                     row.problems.append((i, str(err)))
             elif f == "services":
-                rec["services"] = [s for s in _SPLIT.split(text) if s.strip()]
+                rec["services"] = [s.strip() for s in _SPLIT.split(text) if s.strip()]
             else:
                 rec[f] = text
     phones = sorted(set(rep["phone"]) | set(rep["phone_label"]))

@@ -8,6 +8,7 @@ import io
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,12 @@ def cache_path(root: Path) -> Path:
     return Path("build") / ".cache" / f"stations-{digest}.pickle"
 
 
-def load_cached(root: Path, shown_root: str) -> Network:
-    """The checked network, reusing the cache of unchanged station files (as `yizhan check` would report it)."""
+def load_cached(root: Path, shown_root: str, services: Sequence[str] | None = None) -> Network:
+    """The checked network (against the project's `services`), reusing the cache of unchanged station files (as
+    `yizhan check` would report it)."""
     from .cache import cached_network
 
-    return cached_network(root, shown_root, cache_path(root))
+    return cached_network(root, shown_root, cache_path(root), services=services)
 
 
 def export_network(network: Network, target: Path) -> int:
@@ -94,8 +96,9 @@ def _target(root: Path, record: dict[str, Any]) -> Path:
 
 
 def import_table(source: Path, shown_source: str, root: Path, shown_root: str, sheet: str | None = None, dry_run: bool = False,
-                 delete_missing: bool = False, cache: Path | None = None) -> ImportResult:  # fmt: skip
-    """Check every row (every problem of every row at once), then write: nothing is written if any row is bad."""
+                 delete_missing: bool = False, cache: Path | None = None, services: Sequence[str] | None = None) -> ImportResult:  # fmt: skip
+    """Check every row (every problem of every row at once, services against the project's list), then write: nothing is
+    written if any row is bad."""
     table = read_table(source, shown_source, sheet)
     where = f"{shown_source}:{table.name}!" if source.suffix.lower() != ".csv" else f"{shown_source}:"
     problems: list[str] = []
@@ -124,7 +127,7 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     header_text = {i: str(h).strip() for i, h in enumerate(table.headers)}
     rows = [read_row(n, cells, columns) for n, cells in table.rows]
     existing: dict[str, tuple[Path, FileCheck]] = {}
-    checked, save_cache = cached_checks(root, shown_root, cache or cache_path(root)) if root.is_dir() else ({}, lambda: None)
+    checked, save_cache = cached_checks(root, shown_root, cache or cache_path(root), services=services) if root.is_dir() else ({}, lambda: None)
     for path, fc in checked.items():
         if fc.ident:
             existing.setdefault(fc.ident, (path, fc))
@@ -163,7 +166,7 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
             continue
         shown = os.path.join(shown_root, os.path.relpath(final, root))
         text = _render(row.record).encode("utf-8")
-        fc = check_file(final, shown, raw=text)
+        fc = check_file(final, shown, raw=text, services=services)
         bad_cols = {col for col, _ in row.problems}
         for p in fc.problems:
             _place(row, p.message, bad_cols, id_col, say)

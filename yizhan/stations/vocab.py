@@ -1,4 +1,4 @@
-"""Fixed vocabularies of the station format: levels, datums, services."""
+"""Vocabularies of the station format: levels and datums (fixed), and the default list of services."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ PARENT_LEVEL: dict[str, str | None] = {"center": None, "station": "center", "win
 
 DATUMS: dict[str, str] = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯)"}
 
-#: The one list of services a station may offer.
+#: The services a station may offer when mkdocs.yml names none (`services:` under `plugins: - yizhan:` replaces it;
+#: the code that checks stations takes the project's list as a parameter and falls back to this one).
 SERVICES: list[str] = [
     "报到登记",
     "组织关系转接",
