@@ -11,6 +11,7 @@ from pathlib import Path
 from bottle import Bottle
 
 from yizhan.checkins.store import CheckinStore
+from yizhan.config import project_services
 from yizhan.errors import YizhanError
 from yizhan.stations.check import load_network
 from yizhan.stations.codes import station_codes
@@ -38,8 +39,9 @@ def default_device_id() -> str:
 
 
 def find_place(stations_dir: Path, shown: str, station_id: str) -> Place:
-    """The station `station_id` of the network in `stations_dir`, with its poster code; YizhanError if unknown."""
-    network = load_network(stations_dir, shown)
+    """The station `station_id` of the network in `stations_dir`, with its poster code; YizhanError if unknown.
+    Services are checked against the list of ./mkdocs.yml where there is one (the default list elsewhere)."""
+    network = load_network(stations_dir, shown, project_services(Path.cwd()))
     station = network.stations.get(station_id)
     if station is None:
         from yizhan.stations.fields import did_you_mean

@@ -46,6 +46,13 @@ def _stations(value: str | None) -> tuple[Path, str]:
     return Path(shown).resolve(), shown.rstrip("/") or "/"
 
 
+def _services() -> tuple[str, ...] | None:
+    """The services of ./mkdocs.yml's yizhan plugin (None, the default list, where there is no mkdocs.yml)."""
+    from yizhan.config import project_services
+
+    return project_services(Path.cwd())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yizhan")
 def main() -> None:
@@ -71,7 +78,7 @@ def check(stations: str | None, fix: bool) -> None:
             if done:
                 click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}:{done.line}: {done.old.strip()} → {done.new}")
     try:
-        network, problems = check_stations(root, shown)
+        network, problems = check_stations(root, shown, _services())
     except YizhanError as err:
         _fail(err)
         return
@@ -95,7 +102,7 @@ def export_cmd(target: str, stations: str | None) -> None:
 
     root, shown = _stations(stations)
     try:
-        n = export_network(load_cached(root, shown), Path(target))
+        n = export_network(load_cached(root, shown, _services()), Path(target))
     except CheckFailed as err:
         _problems(err, "nothing was exported")
         return
@@ -121,7 +128,12 @@ def import_cmd(source: str, sheet: str | None, stations: str | None, dry_run: bo
         _fail(YizhanError(f"{source}: no such file"))
         return
     try:
-        result = import_table(path, source, root, shown, sheet, dry_run, delete_missing)
+        services = _services()
+    except YizhanError as err:
+        _fail(err)
+        return
+    try:
+        result = import_table(path, source, root, shown, sheet, dry_run, delete_missing, services=services)
     except YizhanError as err:
         lines = str(err).splitlines()
         for line in lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,11 @@ from .errors import YizhanError
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN = "yizhan"
 DEFAULTS: dict[str, Any] = {"stations": "stations", "holidays": [], "checkin_url": "", "checkin_urls": {}, "poster_font": [],
-                            "posters": "build/posters", "pages": "build/docs"}  # fmt: skip
+                            "posters": "build/posters", "pages": "build/docs", "services": None}  # fmt: skip
+SERVICE_MAX = 20  # characters of one service's name in the `services` option
+SERVICES_MAX = 32  # services in the list: the finder keeps a station's services as the bits of one 32-bit number
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")  # as station text, and no tab or line break either
+_SEPARATORS = "、，,;；/"  # what separates services in a spreadsheet cell (yizhan.stations.sheet)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Settings:
     poster_font: tuple[str, ...] = ()  # font files (or installed font file names) tried first for posters
     posters: str = "build/posters"  # where `yizhan posters` writes
     pages: str = "build/docs"  # where the generated tree of pages is written for the engine
+    services: tuple[str, ...] | None = None  # the services stations may name; None: the default list (yizhan.stations.vocab)
     raw: dict[str, Any] = field(default_factory=dict, compare=False)  # the whole file, as MkDocs reads it
     source: str = CONFIG_FILE
 
@@ -69,6 +75,7 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
     days = opts["holidays"]
     if not isinstance(days, list) or not all(isinstance(d, (str, dt.date)) for d in days):
         raise YizhanError(f"{where}: plugins: yizhan: holidays: expected a list of dates like 2026-10-01, found {days!r}")
+    services = _services(opts["services"], where)
     return Settings(
         project=project,
         site_url=str(site.get("site_url") or ""),
@@ -81,8 +88,42 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
         poster_font=tuple(f.strip() for f in fonts if f.strip()),
         posters=opts["posters"],
         pages=opts["pages"],
+        services=services,
         raw=raw or {},
     )
+
+
+def _services(value: Any, where: str) -> tuple[str, ...] | None:
+    """The `services` option: None when absent (the default list), else a list of distinct short names."""
+    if value is None:
+        return None
+    what = f"{where}: plugins: yizhan: services: expected"
+    if not isinstance(value, list) or not value:
+        raise YizhanError(f"{what} a list of service names like [报到登记, 学习资料], found {value!r}")
+    if len(value) > SERVICES_MAX:
+        raise YizhanError(f"{what} at most {SERVICES_MAX} services, found {len(value)}")
+    names: list[str] = []
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            raise YizhanError(f"{what} a service name in item {i + 1}, found {name!r}")
+        name = name.strip()
+        if bad := _CONTROL.search(name):
+            raise YizhanError(f"{what} a service name without control characters in item {i + 1}, found U+{ord(bad.group()):04X} in {name!r}")
+        if sep := next((c for c in name if c in _SEPARATORS), None):
+            raise YizhanError(f"{what} one service per item, without {' '.join(_SEPARATORS)} (they separate services in a "
+                              f"spreadsheet cell), found {sep!r} in item {i + 1}, {name!r}")  # fmt: skip
+        if len(name) > SERVICE_MAX:
+            raise YizhanError(f"{what} at most {SERVICE_MAX} characters in item {i + 1}, found {len(name)} in {name!r}")
+        if name in names:
+            raise YizhanError(f"{what} each service once, found {name!r} in items {names.index(name) + 1} and {i + 1}")
+        names.append(name)
+    return tuple(names)
+
+
+def project_services(project: Path) -> tuple[str, ...] | None:
+    """The services of the project's mkdocs.yml (checked with every other setting), or None (the default list) when the
+    folder has no mkdocs.yml: commands such as `yizhan check` also work on a bare folder of station files."""
+    return load(project).services if (project / CONFIG_FILE).is_file() else None
 
 
 def load(project: Path) -> Settings:

@@ -60,12 +60,14 @@ def _network(stations: str | None, cache: Path | None = None, without: str = "")
         stations = "stations"
     elif not Path(stations).is_dir():
         _fail(YizhanError(f"{stations}: no such folder of station files"))
+    from yizhan.config import project_services
     from yizhan.stations.cache import cached_network
     from yizhan.stations.check import load_network
 
     root, shown = Path(stations).resolve(), stations.rstrip("/")
     try:
-        return cached_network(root, shown, cache) if cache else load_network(root, shown)
+        services = project_services(Path.cwd())  # ./mkdocs.yml's list, where there is one
+        return cached_network(root, shown, cache, services=services) if cache else load_network(root, shown, services)
     except YizhanError as err:
         _fail(err)
         raise
@@ -102,6 +104,7 @@ def token() -> None:
 
 def _known_station(station_id: str, stations: str | None, what: str) -> None:
     """Refuse an id that is not in the stations folder (with a did-you-mean); say so when there is no folder to ask."""
+    from yizhan.config import project_services
     from yizhan.stations.check import ID_MAX, ID_RE
     from yizhan.stations.fields import did_you_mean
     from yizhan.stations.transfer import load_cached
@@ -115,7 +118,7 @@ def _known_station(station_id: str, stations: str | None, what: str) -> None:
         click.echo(f"warning: no stations/ folder here, so {station_id} was not checked (--stations DIR checks it)", err=True)
         return
     try:
-        network = load_cached(folder, (stations or "stations").rstrip("/"))
+        network = load_cached(folder, (stations or "stations").rstrip("/"), project_services(Path.cwd()))
     except YizhanError as err:
         _fail(YizhanError(f"{err}\n(the station ids could not be read: {what})"))
         return

@@ -72,12 +72,12 @@ def prepare(project: Path, network: Network, shown: str, out: Path, selected: li
     return PosterJob(network, contents, fonts, selection, problems)
 
 
-def _network(stations: Path, shown: str, out: Path) -> tuple[Network, Callable[[], None]]:
+def _network(stations: Path, shown: str, out: Path, services: tuple[str, ...] | None = None) -> tuple[Network, Callable[[], None]]:
     """The checked stations (through the folder's cache of unchanged station files), and a function that saves the cache.
 
     Call it only after make_posters has vetted the folder: nothing is created in a folder before that.
     """
-    return network_and_saver(stations, shown, out / ".cache" / "stations.pickle")
+    return network_and_saver(stations, shown, out / ".cache" / "stations.pickle", services=services)
 
 
 def refresh_site(out: Path) -> tuple[Path, bool] | None:
@@ -108,7 +108,7 @@ def run_posters(project: Path, stations: Path, shown: str, out: Path | None, sel
     settings = config.load(project)  # a missing mkdocs.yml is reported before the stations are read
     out = out or (project / settings.posters).resolve()
     check_out(out)
-    network, save_cache = _network(stations, shown, out)
+    network, save_cache = _network(stations, shown, out, settings.services)
     job = prepare(project, network, shown, out, selected, city, say, settings)
     result = make_posters(job.network, job.contents, job.fonts, out, job.selection, jobs, progress)
     result.problems = job.problems

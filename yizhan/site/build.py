@@ -46,8 +46,11 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     link its files, and finish(tmp_site) after the engine; an error in any of them leaves out/site untouched.
     """
     start = time.perf_counter()
-    network = load_network(stations, shown)  # station problems first: they are what the staff came to fix
-    settings = config.load(project)
+    # station problems first: they are what the staff came to fix (checked against mkdocs.yml's services, so a
+    # mkdocs.yml that is there is read first; a missing one is reported after them)
+    settings = config.load(project) if (project / config.CONFIG_FILE).is_file() else None
+    network = load_network(stations, shown, settings.services if settings else None)
+    settings = settings or config.load(project)
     site = out / "site"
     if not owned(site):
         raise YizhanError(f"{site} exists and was not made by yizhan: refusing to replace it (choose another --out)")

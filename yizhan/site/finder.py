@@ -17,6 +17,7 @@ import hashlib
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -143,7 +144,7 @@ def _scaled(value: float) -> int:
 class _Tables:
     """Lookup tables shared by the index and the chunks: hours patterns, services."""
 
-    def __init__(self, stations: list[Station]) -> None:
+    def __init__(self, stations: list[Station], services: Sequence[str] | None = None) -> None:
         self.hours: dict[Hours, int] = {}
         self.hours_json: list[Any] = []
         for s in stations:
@@ -151,7 +152,8 @@ class _Tables:
                 self.hours[s.hours] = len(self.hours_json)
                 self.hours_json.append(to_json(s.hours))
         used = {v for s in stations for v in s.services}
-        self.services = [v for v in SERVICES if v in used] + sorted(used - set(SERVICES))
+        vocab = SERVICES if services is None else services  # the filter lists them in the project's order
+        self.services = [v for v in vocab if v in used] + sorted(used - set(vocab))
         self.bit = {v: 1 << i for i, v in enumerate(self.services)}
         self.codes = station_codes(s.id for s in stations)
 
@@ -225,11 +227,13 @@ class FinderData:
     index: dict[str, Any]
 
 
-def finder_data(network: Network, holidays: list[str], chunk_size: int | None = None) -> FinderData:
-    """Chunk files (all a result row and the search need, per run of stations on the curve), the more file and the index."""
+def finder_data(network: Network, holidays: list[str], chunk_size: int | None = None,
+                services: Sequence[str] | None = None) -> FinderData:  # fmt: skip
+    """Chunk files (all a result row and the search need, per run of stations on the curve), the more file and the index
+    (the service filter in the order of the project's `services`, None for the default list)."""
     size = chunk_size or CHUNK
     stations = order(network)
-    tables = _Tables(stations)
+    tables = _Tables(stations, services)
     regions = _regions(network)
     town_index = regions[3]
     texts = [_js(f"c{k}", _chunk(k, stations[i : i + size], tables, town_index)) for k, i in enumerate(range(0, len(stations), size))]

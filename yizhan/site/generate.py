@@ -70,7 +70,7 @@ def generate(settings: Settings, network: Network, posters: PosterIndex | None) 
         data_pages.add(path)
     for name in (*CSS, *JS):
         files[name] = (ASSETS / posixpath.basename(name)).read_bytes()
-    finder = finder_data(network, list(settings.holidays))
+    finder = finder_data(network, list(settings.holidays), services=settings.services)
     for path, text in finder.files:
         files[path] = text.encode("utf-8")
     page = finder_page(finder.index, settings.use_directory_urls)

@@ -39,6 +39,7 @@ class YizhanConfig(Config):
     poster_font = c.Type((str, list), default=[])  # font file(s) tried first for posters (then installed CJK fonts, then the bundled one)
     posters = c.Type(str, default="build/posters")  # where `yizhan posters` writes; its PDFs are linked into the site
     pages = c.Type(str, default="build/docs")  # where the generated tree of pages is written and built from
+    services = c.Optional(c.Type(list))  # the services stations may name (absent: the default list); yizhan.config checks them
 
 
 def add_theme(config: Any) -> None:
@@ -92,7 +93,7 @@ class YizhanPlugin(BasePlugin[YizhanConfig]):
         try:
             settings = project_config.settings(project, site, dict(self.config))
             try:
-                network = load_network(project / settings.stations, settings.stations)
+                network = load_network(project / settings.stations, settings.stations, settings.services)
             except CheckFailed as err:
                 if not self.serving:
                     raise
