@@ -13,12 +13,12 @@ from yizhan.checkins.cli import DB_HELP, admin_password, merge, report, serve_hu
 from yizhan.checkins.cli import STATIONS_HELP as HUB_STATIONS_HELP
 from yizhan.checkins.cli import import_ as hub_import
 from yizhan.errors import CheckFailed, Problem, YizhanError
-from yizhan.i18n import translate_click
+from yizhan.i18n import N_, _, ngettext, os_error, translate_click
 
 translate_click()
 
-STATIONS_HELP = "Folder of station YAML files (default: stations/ in the project)."
-OUT_HELP = "Output folder (default: build/); the site goes to OUT/site."
+STATIONS_HELP = N_("Folder of station YAML files (default: stations/ in the project).")
+OUT_HELP = N_("Output folder (default: build/); the site goes to OUT/site.")
 
 
 def _fail(err: YizhanError) -> None:
@@ -26,11 +26,11 @@ def _fail(err: YizhanError) -> None:
     sys.exit(1)
 
 
-def _problems(err: CheckFailed, outcome: str) -> None:
-    """Every problem of the station files, then the count and what was (not) done; exit 1."""
+def _problems(err: CheckFailed, message: str, **values: str) -> None:
+    """Every problem of the station files, then the count and what was (not) done (message, translated, with {n}); exit 1."""
     for p in err.problems:
         click.echo(str(p))
-    click.echo(f"{sum(not p.warning for p in err.problems)} problem(s) found; {outcome}.", err=True)
+    click.echo(message.format(n=sum(not p.warning for p in err.problems), **values), err=True)
     sys.exit(1)
 
 
@@ -53,15 +53,16 @@ def _services() -> tuple[str, ...] | None:
     return project_services(Path.cwd())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("yizhan (驿站): directory site, posters and check-in kiosks for a network of service stations."))
 @click.version_option(package_name="yizhan")
 def main() -> None:
     """yizhan (驿站): directory site, posters and check-in kiosks for a network of service stations."""
 
 
-@main.command()
-@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
-@click.option("--fix", is_flag=True, help="Rewrite hours written the Chinese way (周一至周五 9:00-17:00，节假日休息) in the form yizhan reads.")
+@main.command(help=_("Validate every station file and report all problems (exit 1 if any)."))
+@click.option("--stations", "stations", metavar="DIR", help=_(STATIONS_HELP))
+@click.option("--fix", is_flag=True, help=_("Rewrite hours written the Chinese way (周一至周五 9:00-17:00，节假日休息) in the form yizhan reads."))
 def check(stations: str | None, fix: bool) -> None:
     """Validate every station file and report all problems (exit 1 if any)."""
     from yizhan.stations.check import check_stations, station_files
@@ -73,7 +74,8 @@ def check(stations: str | None, fix: bool) -> None:
             try:
                 done = fix_hours(path)
             except OSError as err:
-                click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}: cannot rewrite: {err.strerror or err}", err=True)
+                click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}: " + _("cannot rewrite: {error}").format(error=os_error(err)),
+                           err=True)
                 continue
             if done:
                 click.echo(f"{os.path.join(shown, os.path.relpath(path, root))}:{done.line}: {done.old.strip()} → {done.new}")
@@ -87,15 +89,22 @@ def check(stations: str | None, fix: bool) -> None:
     if network is None:
         errors = [p for p in problems if not p.warning]
         n, files = len(errors), len({p.path for p in errors})
-        click.echo(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", err=True)
+        if files == 1:
+            message = ngettext("{n} problem in {files} file.", "{n} problems in {files} file.", n)
+        else:
+            message = ngettext("{n} problem in {files} files.", "{n} problems in {files} files.", n)
+        click.echo(message.format(n=n, files=files), err=True)
         sys.exit(1)
     w = len(network.warnings)
-    click.echo(f"{len(network)} stations OK" + (f", {w} warning{'s' if w != 1 else ''}." if w else "."))
+    if w:
+        click.echo(ngettext("{n} stations OK, {w} warning.", "{n} stations OK, {w} warnings.", w).format(n=len(network), w=w))
+    else:
+        click.echo(_("{n} stations OK.").format(n=len(network)))
 
 
-@main.command("export")
+@main.command("export", help=_("Write every station as one row of a spreadsheet (xlsx, or CSV in UTF-8), ordered by city, district and level."))
 @click.argument("target", metavar="FILE.xlsx|FILE.csv")
-@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
+@click.option("--stations", "stations", metavar="DIR", help=_(STATIONS_HELP))
 def export_cmd(target: str, stations: str | None) -> None:
     """Write every station as one row of a spreadsheet (xlsx, or CSV in UTF-8), ordered by city, district and level."""
     from yizhan.stations.transfer import export_network, load_cached
@@ -104,20 +113,20 @@ def export_cmd(target: str, stations: str | None) -> None:
     try:
         n = export_network(load_cached(root, shown, _services()), Path(target))
     except CheckFailed as err:
-        _problems(err, "nothing was exported")
+        _problems(err, _("{n} problem(s) found; nothing was exported."))
         return
     except (YizhanError, OSError) as err:
-        _fail(err if isinstance(err, YizhanError) else YizhanError(f"{target}: {err.strerror or err}"))
+        _fail(err if isinstance(err, YizhanError) else YizhanError(f"{target}: {os_error(err)}"))
         return
-    click.echo(f"Exported {n} stations to {target}.")
+    click.echo(_("Exported {n} stations to {target}.").format(n=n, target=target))
 
 
-@main.command("import")
+@main.command("import", help=_("Write one station file per row (new ones under stations/<city>/<district>/, existing ones updated in place)."))
 @click.argument("source", metavar="FILE.xlsx|FILE.csv")
-@click.option("--sheet", metavar="NAME", help="The sheet to read (default: the first).")
-@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
-@click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
-@click.option("--delete-missing", is_flag=True, help="Delete the station files whose id is not in the sheet.")
+@click.option("--sheet", metavar="NAME", help=_("The sheet to read (default: the first)."))
+@click.option("--stations", "stations", metavar="DIR", help=_(STATIONS_HELP))
+@click.option("--dry-run", is_flag=True, help=_("Check every row and say what would change; write nothing."))
+@click.option("--delete-missing", is_flag=True, help=_("Delete the station files whose id is not in the sheet."))
 def import_cmd(source: str, sheet: str | None, stations: str | None, dry_run: bool, delete_missing: bool) -> None:
     """Write one station file per row (new ones under stations/<city>/<district>/, existing ones updated in place)."""
     from yizhan.stations.transfer import import_table, summary
@@ -125,7 +134,7 @@ def import_cmd(source: str, sheet: str | None, stations: str | None, dry_run: bo
     root, shown = _stations(stations)
     path = Path(source)
     if not path.is_file():
-        _fail(YizhanError(f"{source}: no such file"))
+        _fail(YizhanError(f"{source}: " + _("no such file")))
         return
     try:
         services = _services()
@@ -138,18 +147,18 @@ def import_cmd(source: str, sheet: str | None, stations: str | None, dry_run: bo
         lines = str(err).splitlines()
         for line in lines:
             click.echo(line)
-        click.echo(f"{len(lines)} problem{'s' if len(lines) != 1 else ''}: nothing was written.", err=True)
+        click.echo(ngettext("{n} problem: nothing was written.", "{n} problems: nothing was written.", len(lines)).format(n=len(lines)), err=True)
         sys.exit(1)
     for line in summary(result, dry_run):
         click.echo(line)
 
 
-@main.command()
-@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
-@click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=OUT_HELP)
-@click.option("--no-posters", is_flag=True, help="Build only the site, not the QR posters (OUT/posters).")
+@main.command(help=_("Check the stations and build the directory site into OUT/site and the QR posters into OUT/posters."))
+@click.option("--stations", "stations", metavar="DIR", help=_(STATIONS_HELP))
+@click.option("--out", "out", metavar="DIR", default="build", show_default=True, help=_(OUT_HELP))
+@click.option("--no-posters", is_flag=True, help=_("Build only the site, not the QR posters (OUT/posters)."))
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="What builds the pages of OUT/docs into OUT/site (zensical: pip install 'yizhan[zensical]').")  # fmt: skip
+              help=_("What builds the pages of OUT/docs into OUT/site (zensical: pip install 'yizhan[zensical]')."))  # fmt: skip
 def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None:
     """Check the stations and build the directory site into OUT/site and the QR posters into OUT/posters."""
     from yizhan.posters.progress import progress_bar, say, summary
@@ -162,7 +171,7 @@ def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None
     try:
         result = build_site(Path.cwd(), root, Path(out).resolve(), shown, posters, engine)
     except CheckFailed as err:
-        _problems(err, f"the site was not built and {out}/site is unchanged")
+        _problems(err, _("{n} problem(s) found; the site was not built and {out}/site is unchanged."), out=out)
         return
     except YizhanError as err:
         _fail(err)
@@ -174,7 +183,8 @@ def build(stations: str | None, out: str, no_posters: bool, engine: str) -> None
         if warning := placeholder_warning(result.settings):
             click.echo(warning, err=True)
     site = os.path.relpath(result.site)
-    click.echo(f"Built {result.stations} stations into {site}/ in {result.seconds:.1f} s. Open {site}/index.html or run `yizhan serve`.")
+    click.echo(_("Built {n} stations into {site}/ in {seconds} s. Open {site}/index.html or run `yizhan serve`.")
+               .format(n=result.stations, site=site, seconds=f"{result.seconds:.1f}"))
     if posters is not None and posters.result is not None:
         click.echo(summary(posters.result))
     if posters is not None and posters.problems:
@@ -185,18 +195,19 @@ def _poster_problems(problems: list[str]) -> None:
     """Posters that could not be made: one line each (station, field, character and fix), then exit 1."""
     for line in problems:
         click.echo(line, err=True)
-    n = len({line.split(": station ", 1)[1].split(":", 1)[0] for line in problems if ": station " in line})  # posters, not lines
+    n = len({line.station for line in problems if hasattr(line, "station")})  # posters, not lines (PosterProblem: a station's)
     if n:
-        click.echo(f"{n} poster problem{'s' if n != 1 else ''}: those posters were not made; every other poster was.", err=True)
+        click.echo(ngettext("{n} poster problem: those posters were not made; every other poster was.",
+                            "{n} poster problems: those posters were not made; every other poster was.", n).format(n=n), err=True)
     sys.exit(1)
 
 
-@main.command()
-@click.option("--station", "station_ids", multiple=True, metavar="ID", help="Only this station (repeat for more).")
-@click.option("--city", metavar="NAME", help="Only this city's stations, plus the city's combined PDF.")
-@click.option("--out", "out", metavar="DIR", help="Output folder (default: the yizhan plugin's `posters` option, build/posters).")
-@click.option("--stations", "stations", metavar="DIR", help=STATIONS_HELP)
-@click.option("--jobs", type=int, default=None, help="Processes to use (default: every CPU for large batches).")
+@main.command(help=_("Make A4 QR posters: one PDF per station, one per city and one for everything (unchanged ones come from the cache)."))
+@click.option("--station", "station_ids", multiple=True, metavar="ID", help=_("Only this station (repeat for more)."))
+@click.option("--city", metavar="NAME", help=_("Only this city's stations, plus the city's combined PDF."))
+@click.option("--out", "out", metavar="DIR", help=_("Output folder (default: the yizhan plugin's `posters` option, build/posters)."))
+@click.option("--stations", "stations", metavar="DIR", help=_(STATIONS_HELP))
+@click.option("--jobs", type=int, default=None, help=_("Processes to use (default: every CPU for large batches)."))
 def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, stations: str | None, jobs: int | None) -> None:
     """Make A4 QR posters: one PDF per station, one per city and one for everything (unchanged ones come from the cache)."""
     from yizhan.posters.progress import progress_bar, say, summary
@@ -207,21 +218,21 @@ def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, sta
         result = run_posters(Path.cwd(), root, shown, Path(out).resolve() if out else None, list(station_ids) or None, city, jobs,
                              progress=progress_bar, say=say)  # fmt: skip
     except CheckFailed as err:
-        _problems(err, "no posters were made")
+        _problems(err, _("{n} problem(s) found; no posters were made."))
         return
     except YizhanError as err:
         _fail(err)
         return
     click.echo(summary(result))
     if result.site_copies:
-        click.echo(f"Updated the copies in {os.path.relpath(result.site_copies)}/posters/.")
+        click.echo(_("Updated the copies in {folder}/posters/.").format(folder=os.path.relpath(result.site_copies)))
         if result.site_links_stale:
-            click.echo("Posters were added or removed: run `yizhan build` so that the site's pages link exactly these.", err=True)
+            click.echo(_("Posters were added or removed: run `yizhan build` so that the site's pages link exactly these."), err=True)
     if result.problems:
         _poster_problems(result.problems)
 
 
-@main.command()
+@main.command(help=_("Preview the site with live reload (the same as `mkdocs serve`)."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
@@ -233,18 +244,18 @@ def serve(host: str, port: int) -> None:
 
     quiet_mkdocs()
     if not Path("mkdocs.yml").is_file():
-        _fail(YizhanError("mkdocs.yml not found: run yizhan in a yizhan project folder"))
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+        _fail(YizhanError(_("mkdocs.yml not found: run yizhan in a yizhan project folder")))
+    click.echo(_("Serving on http://{host}:{port}/ (Ctrl+C to stop)").format(host=host, port=port))
     try:
         mkdocs_serve("mkdocs.yml", dev_addr=f"{host}:{port}", livereload=True)
     except exceptions.MkDocsException as err:
         _fail(YizhanError(str(err)))
 
 
-@main.command("demo-data")
-@click.option("--count", required=True, type=int, help="How many stations to generate.")
-@click.option("--out", "out", required=True, metavar="DIR", help="A new or empty folder to write them to.")
-@click.option("--seed", default=2026, show_default=True, type=int, help="Random seed (same seed, same data).")
+@main.command("demo-data", help=_("Write a synthetic province of COUNT valid stations (13 Jiangsu cities), for trying the tool at scale."))
+@click.option("--count", required=True, type=int, help=_("How many stations to generate."))
+@click.option("--out", "out", required=True, metavar="DIR", help=_("A new or empty folder to write them to."))
+@click.option("--seed", default=2026, show_default=True, type=int, help=_("Random seed (same seed, same data)."))
 def demo_data(count: int, out: str, seed: int) -> None:
     """Write a synthetic province of COUNT valid stations (13 Jiangsu cities), for trying the tool at scale."""
     from yizhan.stations.demo import generate
@@ -254,18 +265,18 @@ def demo_data(count: int, out: str, seed: int) -> None:
     except YizhanError as err:
         _fail(err)
         return
-    click.echo(f"Wrote {n} stations to {out}/. Try: yizhan build --stations {out}")
+    click.echo(_("Wrote {n} stations to {out}/. Try: yizhan build --stations {out}").format(n=n, out=out))
 
 
 main.add_command(kiosk_group)
 
 
-@main.group("hub", invoke_without_command=True)
-@click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+@main.group("hub", invoke_without_command=True, help=_("Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."))
+@click.option("--db", "db_url", metavar="URL", help=_(DB_HELP))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8090, show_default=True, type=int)
-@click.option("--stations", metavar="DIR", help=HUB_STATIONS_HELP)
-@click.option("--quiet-days", default=30, show_default=True, type=int, help="Admin view: stations quiet this long.")
+@click.option("--stations", metavar="DIR", help=_(HUB_STATIONS_HELP))
+@click.option("--quiet-days", default=30, show_default=True, type=int, help=_("Admin view: stations quiet this long."))
 @click.pass_context
 def hub(ctx: click.Context, db_url: str | None, host: str, port: int, stations: str | None, quiet_days: int) -> None:
     """Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."""

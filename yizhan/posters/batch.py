@@ -16,6 +16,8 @@ from typing import Any
 
 from yizhan.durable import owned, replacing
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
+from yizhan.i18n import field as station_field
 from yizhan.stations.model import Network
 from yizhan.stations.regions import unique_slugs
 
@@ -46,6 +48,18 @@ class PosterResult:
     site_links_stale: bool = False  # posters were added or removed: the site's pages link them after the next build
 
 
+class PosterProblem(str):
+    """A line saying why one station's poster was not made; `station` is its id (what the count of posters counts)."""
+
+    station: str
+
+    @classmethod
+    def of(cls, text: str, station: str) -> PosterProblem:
+        line = cls(text)
+        line.station = station
+        return line
+
+
 def missing_glyphs(contents: Iterable[PosterContent], missing: set[str], paths: dict[str, str]) -> tuple[list[str], set[str]]:
     """One line per station, field and character no poster font has (they would print as empty boxes), and those stations."""
     if not missing:
@@ -54,8 +68,9 @@ def missing_glyphs(contents: Iterable[PosterContent], missing: set[str], paths: 
     for p in contents:
         for field_name, text in p.texts():
             for ch in dict.fromkeys(ch for ch in text if ch in missing):
-                problems.append(f"{paths.get(p.id, p.id)}: station {p.id}: {field_name}: no poster font has “{ch}” (U+{ord(ch):04X}), "
-                                f"so this station's poster was not made; {FIX}")  # fmt: skip
+                text = _("station {id}: {field}: no poster font has “{char}” (U+{code}), so this station's poster was not made; {fix}")
+                text = text.format(id=p.id, field=station_field(field_name), char=ch, code=f"{ord(ch):04X}", fix=_(FIX))
+                problems.append(PosterProblem.of(f"{paths.get(p.id, p.id)}: {text}", p.id))
                 failing.add(p.id)
     return problems, failing
 
@@ -63,7 +78,7 @@ def missing_glyphs(contents: Iterable[PosterContent], missing: set[str], paths: 
 def check_out(out: Path) -> None:
     """Refuse an output folder that yizhan posters did not make (one with files but no manifest)."""
     if not owned(out, MANIFEST):
-        raise YizhanError(f"{out} exists and was not made by yizhan posters: refusing to write into it (choose another --out)")
+        raise YizhanError(_("{folder} exists and was not made by yizhan posters: refusing to write into it (choose another --out)").format(folder=out))
 
 
 def claim(out: Path) -> None:

@@ -15,14 +15,15 @@ from typing import Any
 
 from yizhan.durable import replacing
 from yizhan.errors import YizhanError
+from yizhan.i18n import N_, _
 
 from .chartable import CharTable
 from .fontfind import FONT_SUFFIXES, FoundFont, by_name, font_folders, installed_fonts
 
 FONTDATA = Path(__file__).parent / "fontdata"  # see fontdata/README.md: where they come from, licences, fetch.py
 BUNDLED = (FONTDATA / "DroidSansFallbackFull.ttf", FONTDATA / "LiberationSans-Regular.ttf")  # CJK, then Latin
-FIX = ("install a font that has it (Debian/Ubuntu: `apt-get install fonts-noto-cjk`; Windows and macOS: Noto Sans CJK SC "
-       "or Source Han Sans SC) or add its file to poster_font under the yizhan plugin in mkdocs.yml")  # fmt: skip
+FIX = N_("install a font that has it (Debian/Ubuntu: `apt-get install fonts-noto-cjk`; Windows and macOS: Noto Sans CJK SC "
+         "or Source Han Sans SC) or add its file to poster_font under the yizhan plugin in mkdocs.yml")  # fmt: skip
 CACHE_FORMAT = "1"  # bump when the subsetting below changes: every cached font (and poster) is made again
 
 
@@ -79,27 +80,29 @@ def describe(path: Path, index: int | None, origin: str) -> FontSource:
         st = path.stat()
         fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     except Exception as err:  # noqa: BLE001 (fontTools raises many kinds of errors on a damaged file)
-        raise YizhanError(f"poster font {path}: not a usable TrueType or OpenType font ({type(err).__name__}: {err})") from None
+        raise YizhanError(_("poster font {path}: not a usable TrueType or OpenType font ({error})")
+                          .format(path=path, error=f"{type(err).__name__}: {err}")) from None
     if fs_type & 0x0002 or fs_type & 0x0200:
-        raise YizhanError(f"poster font {path}: its licence forbids embedding it in a PDF (OS/2 fsType {fs_type:#06x}); "
-                          "choose another font") from None  # fmt: skip
+        raise YizhanError(_("poster font {path}: its licence forbids embedding it in a PDF (OS/2 fsType {fs_type}); choose another font")
+                          .format(path=path, fs_type=f"{fs_type:#06x}")) from None  # fmt: skip
     key = f"{CACHE_FORMAT}|{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}"
     return FontSource(path, index, str(name), origin, hashlib.sha256(key.encode()).hexdigest()[:16])
 
 
 def configured_font(entry: str, base: Path) -> FontSource:
     """A poster_font entry: a path (relative to the project; `PATH#N` picks face N) or an installed font's file name."""
-    text, _, face = entry.partition("#")
+    text, _sep, face = entry.partition("#")
     path = Path(text) if Path(text).is_absolute() else base / text
     if not path.is_file() and os.sep not in text and "/" not in text:
         path = next((f.path for f in by_name(font_folders(), [text])), path)
     if not path.is_file():
-        raise YizhanError(f"poster font {text} (poster_font in mkdocs.yml) not found: give the path of a .ttf, .ttc or .otf file, "
-                          f"or the file name of an installed font such as msyh.ttc")  # fmt: skip
+        raise YizhanError(_("poster font {name} (poster_font in mkdocs.yml) not found: give the path of a .ttf, .ttc or .otf file, "
+                            "or the file name of an installed font such as msyh.ttc").format(name=text))  # fmt: skip
     if not path.name.lower().endswith(FONT_SUFFIXES):
-        raise YizhanError(f"poster font {path} (poster_font in mkdocs.yml): expected a .ttf, .ttc, .otf or .otc file")
+        raise YizhanError(_("poster font {path} (poster_font in mkdocs.yml): expected a .ttf, .ttc, .otf or .otc file").format(path=path))
     if face and not face.isdigit():
-        raise YizhanError(f"poster font {entry} (poster_font in mkdocs.yml): after # comes the number of a face in the collection, e.g. {text}#0")
+        raise YizhanError(_("poster font {entry} (poster_font in mkdocs.yml): after # comes the number of a face in the collection, e.g. {example}")
+                          .format(entry=entry, example=f"{text}#0"))
     return describe(path, int(face) if face else None, "poster_font")
 
 
@@ -116,7 +119,8 @@ class FontChain:
             try:
                 self._cover[k] = set(_open(self.sources[k].path, self.sources[k].index)["cmap"].getBestCmap() or {})
             except Exception as err:  # noqa: BLE001 (a damaged font is skipped, not fatal)
-                self.notes.append(f"poster font {self.sources[k].path} skipped: its character map cannot be read ({err})")
+                self.notes.append(_("poster font {path} skipped: its character map cannot be read ({error})")
+                                  .format(path=self.sources[k].path, error=err))
                 self._cover[k] = set()
         return self._cover[k]
 
@@ -143,12 +147,13 @@ def font_chain(configured: Iterable[str], base: Path, installed: list[FoundFont]
         try:
             sources.append(describe(found.path, found.index, "installed"))
         except YizhanError as err:
-            notes.append(f"{err}: skipped")
+            notes.append(_("{error}: skipped").format(error=err))
     for path in bundled:
         if path.is_file():
             sources.append(describe(path, 0, "bundled"))
     if not sources:
-        raise YizhanError(f"no font for posters: the fonts that ship with yizhan ({FONTDATA}) are missing; reinstall yizhan or {FIX}")
+        raise YizhanError(_("no font for posters: the fonts that ship with yizhan ({folder}) are missing; reinstall yizhan or {fix}")
+                          .format(folder=FONTDATA, fix=_(FIX)))
     seen: set[tuple[Path, int]] = set()
     unique = [s for s in sources if (s.path.resolve(), s.index) not in seen and not seen.add((s.path.resolve(), s.index))]  # type: ignore[func-returns-value]
     return FontChain(unique, notes)
@@ -345,8 +350,8 @@ def prepare_fonts(chain: FontChain, chars: Iterable[str], cache: Path) -> tuple[
                 try:
                     cut(source, text, target, f"P{b0}x{b1}")
                 except Exception as err:  # noqa: BLE001 (a font fontTools cannot cut is a message, not a traceback)
-                    raise YizhanError(f"poster font {source.path}: cannot be prepared for posters ({type(err).__name__}: {err}); "
-                                      "remove it from poster_font or install another CJK font") from None  # fmt: skip
+                    raise YizhanError(_("poster font {path}: cannot be prepared for posters ({error}); remove it from poster_font or "
+                                        "install another CJK font").format(path=source.path, error=f"{type(err).__name__}: {err}")) from None  # fmt: skip
             keep.add(target.name)
             name = f"YizhanF{k}-{target.stem}"  # a new cut gets a new name: reportlab never replaces a registered font
             files.append((name, str(target)))

@@ -8,10 +8,12 @@ from typing import Any
 
 import click
 
+from yizhan.i18n import _, ngettext
+
 
 def progress_bar(total: int) -> Any:
     """A click progress bar on stderr (it prints only its label when stderr is not a terminal)."""
-    return click.progressbar(length=total, label="Drawing posters", file=sys.stderr, show_pos=True)
+    return click.progressbar(length=total, label=_("Drawing posters"), file=sys.stderr, show_pos=True)
 
 
 def say(text: str) -> None:
@@ -22,6 +24,13 @@ def summary(result: Any) -> str:
     """The one-line report of a poster run."""
     out = os.path.relpath(result.out)
     cached = result.stations - result.drawn
-    combined = f", {len(result.combined)} combined PDF{'s' if len(result.combined) != 1 else ''}" if result.combined else ""
-    return (f"Made {result.stations} station poster{'s' if result.stations != 1 else ''} ({result.drawn} drawn, {cached} from cache)"
-            f"{combined} in {out}/ in {result.seconds:.1f} s.")  # fmt: skip
+    values = {"n": result.stations, "drawn": result.drawn, "cached": cached, "out": out, "seconds": f"{result.seconds:.1f}"}
+    if not result.combined:
+        return ngettext("Made {n} station poster ({drawn} drawn, {cached} from cache) in {out}/ in {seconds} s.",
+                        "Made {n} station posters ({drawn} drawn, {cached} from cache) in {out}/ in {seconds} s.",
+                        result.stations).format(**values)  # fmt: skip
+    k = len(result.combined)
+    combined = ngettext("{k} combined PDF", "{k} combined PDFs", k).format(k=k)
+    return ngettext("Made {n} station poster ({drawn} drawn, {cached} from cache), {combined} in {out}/ in {seconds} s.",
+                    "Made {n} station posters ({drawn} drawn, {cached} from cache), {combined} in {out}/ in {seconds} s.",
+                    result.stations).format(combined=combined, **values)  # fmt: skip

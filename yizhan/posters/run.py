@@ -12,6 +12,7 @@ from yizhan import config
 from yizhan.config import Settings
 from yizhan.durable import MARKER
 from yizhan.errors import YizhanError
+from yizhan.i18n import _, ngettext
 from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
 
@@ -47,12 +48,15 @@ def prepare(project: Path, network: Network, shown: str, out: Path, selected: li
     settings = settings or config.load(project)
     unknown = [sid for sid in selected or [] if sid not in network.stations]
     if unknown:
-        label = "station id" if len(unknown) == 1 else "station ids"
-        raise YizhanError(f"unknown {label}: {', '.join(unknown)} (not in {shown}/)")
+        raise YizhanError(ngettext("unknown station id: {ids} (not in {folder}/)", "unknown station ids: {ids} (not in {folder}/)",
+                                   len(unknown)).format(ids=", ".join(unknown), folder=shown))
     cities = network.by_city()
     if city is not None and city not in cities:
-        hint = f" (did you mean {city}市?)" if f"{city}市" in cities else ""
-        raise YizhanError(f"unknown city: {city}{hint}; cities in {shown}/: {'、'.join(cities)}")
+        if f"{city}市" in cities:
+            message = _("unknown city: {city} (did you mean {city}市?); cities in {folder}/: {cities}")
+        else:
+            message = _("unknown city: {city}; cities in {folder}/: {cities}")
+        raise YizhanError(message.format(city=city, folder=shown, cities="、".join(cities)))
     contents = poster_contents(network, settings)
     warning = placeholder_warning(settings)
     if warning:
@@ -63,7 +67,7 @@ def prepare(project: Path, network: Network, shown: str, out: Path, selected: li
         say(note)
     chars = [ASCII, STATIC_TEXT, CharTable.peek(out / ".cache" / "chars.json"), *(t for p in contents.values() for t in p.strings())]
     fonts, missing = prepare_fonts(chain, set("".join(chars)), out / ".cache")
-    say(f"Poster fonts: {'; '.join(f'{n} ({p})' for n, p in zip(fonts.names, fonts.paths))}")
+    say(_("Poster fonts: {fonts}").format(fonts="; ".join(f"{n} ({p})" for n, p in zip(fonts.names, fonts.paths))))
     selection = select(network, selected, city)
     problems, failing = missing_glyphs([contents[sid] for sid in selection.ids], missing, {sid: s.path for sid, s in network.stations.items()})
     if failing:
@@ -139,7 +143,7 @@ class BuildPosters:
             self.job = prepare(self.project, network, self.shown, self.out, say=self.say, settings=settings)
             self.problems = list(self.job.problems)
         except YizhanError as err:
-            self.problems = [f"{err}\n(no posters were made; the site was built without them)"]
+            self.problems = [f"{err}\n" + _("(no posters were made; the site was built without them)")]
 
     def planned(self) -> PosterIndex | None:
         """The PDFs finish() will put in place: station pages and the posters page link them."""
@@ -155,9 +159,9 @@ class BuildPosters:
         try:
             self.result = make_posters(job.network, job.contents, job.fonts, self.out, job.selection, progress=self.progress)
         except Exception as err:  # noqa: BLE001 (a full disk, a damaged cache: the site is still built, with the posters there are)
-            self.problems.append(f"posters: {type(err).__name__ if not isinstance(err, (YizhanError, OSError)) else ''}"
-                                 f"{': ' if not isinstance(err, (YizhanError, OSError)) else ''}{err}\n"
-                                 "(the site was built; its links to posters that were not made lead nowhere)")  # fmt: skip
+            error = str(err) if isinstance(err, (YizhanError, OSError)) else f"{type(err).__name__}: {err}"
+            self.problems.append(_("posters: {error}").format(error=error) + "\n"
+                                 + _("(the site was built; its links to posters that were not made lead nowhere)"))  # fmt: skip
         else:
             self.result.problems = self.problems
         link_into_site(load_index(self.out), site)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from yizhan.config import Settings
 from yizhan.errors import YizhanError
+from yizhan.i18n import _, ngettext
 from yizhan.stations.codes import format_code, station_codes
 from yizhan.stations.hours import Hours, describe_zh
 from yizhan.stations.model import Network, Station
@@ -24,10 +25,11 @@ def _pattern(value: str, where: str) -> str:
     """A check-in URL pattern with {code}: a bare base URL gets the standard /Q/{code} path."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise YizhanError(f"{where}: expected an http(s) address such as https://hub.example.cn/Q/{{code}}, found {value!r}")
+        raise YizhanError(f"{where}: " + _("expected an http(s) address such as https://hub.example.cn/Q/{{code}}, found {value}")
+                          .format(value=repr(value)))
     fields = _FIELD.findall(value)
     if any(f != "code" for f in fields):
-        raise YizhanError(f"{where}: the only placeholder allowed is {{code}}, found {value!r}")
+        raise YizhanError(f"{where}: " + _("the only placeholder allowed is {{code}}, found {value}").format(value=repr(value)))
     return value if fields else value.rstrip("/") + CHECKIN_PATH
 
 
@@ -36,30 +38,30 @@ def poster_contents(network: Network, settings: Settings) -> dict[str, PosterCon
     src = settings.source
     site = settings.site_url.strip()
     if site and (urlsplit(site).scheme not in ("http", "https") or not urlsplit(site).netloc):
-        raise YizhanError(f"{src}: site_url: expected the directory's public address such as https://dangyuan.example.cn/, found {site!r}")
+        raise YizhanError(f"{src}: site_url: " + _("expected the directory's public address such as https://dangyuan.example.cn/, found {value}")
+                          .format(value=repr(site)))
     default = _pattern(settings.checkin_url, f"{src}: checkin_url") if settings.checkin_url else ""
     per_station = {}
     for sid, value in settings.checkin_urls.items():
         station = network.stations.get(sid)
         if station is None:
-            raise YizhanError(f"{src}: checkin_urls: unknown station id {sid!r}")
+            raise YizhanError(f"{src}: checkin_urls: " + _("unknown station id {id}").format(id=repr(sid)))
         if not station.kiosk:
-            raise YizhanError(
-                f"{src}: checkin_urls: station {sid} has no kiosk (kiosk: true in its file), so its poster shows its directory page"
-            )
+            raise YizhanError(f"{src}: checkin_urls: " + _("station {id} has no kiosk (kiosk: true in its file), so its poster shows its "
+                                                           "directory page").format(id=sid))  # fmt: skip
         per_station[sid] = _pattern(str(value), f"{src}: checkin_urls: {sid}")
     kiosks = [s.id for s in network.stations.values() if s.kiosk and s.id not in per_station]
     if kiosks and not default:
-        raise YizhanError(
-            f"{src}: checkin_url is not set under the yizhan plugin: {len(kiosks)} station(s) with a kiosk (first: {kiosks[0]}) "
-            "need it for their self check-in QR code, e.g. checkin_url: https://hub.example.cn/Q/{code}"
-        )
+        raise YizhanError(f"{src}: " + _(
+            "checkin_url is not set under the yizhan plugin: {n} station(s) with a kiosk (first: {first}) "
+            "need it for their self check-in QR code, e.g. checkin_url: https://hub.example.cn/Q/{{code}}"
+        ).format(n=len(kiosks), first=kiosks[0]))
     others = [s.id for s in network.stations.values() if not s.kiosk]
     if others and not site:
-        raise YizhanError(
-            f"{src}: site_url is not set: {len(others)} station(s) without a kiosk (first: {others[0]}) get a QR code "
+        raise YizhanError(f"{src}: " + _(
+            "site_url is not set: {n} station(s) without a kiosk (first: {first}) get a QR code "
             "of their directory page, so set site_url to the site's public address, e.g. site_url: https://dangyuan.example.cn/"
-        )
+        ).format(n=len(others), first=others[0]))
     codes = station_codes(network.stations)
     base = site.rstrip("/")
     shown_site = base.split("://", 1)[-1]
@@ -82,11 +84,14 @@ def placeholder_warning(settings: Settings) -> str:
     names = [name for name in ("site_url", "checkin_url") if is_placeholder(getattr(settings, name).strip())]
     per_station = sorted(sid for sid, url in settings.checkin_urls.items() if is_placeholder(str(url)))
     if per_station:
-        names.append(f"checkin_urls ({len(per_station)} station{'s' if len(per_station) != 1 else ''}, first: {per_station[0]})")
+        names.append(ngettext("checkin_urls ({n} station, first: {first})", "checkin_urls ({n} stations, first: {first})",
+                              len(per_station)).format(n=len(per_station), first=per_station[0]))  # fmt: skip
     if not names:
         return ""
-    return (f"warning: {settings.source}: {', '.join(names)} still point{'s' if len(names) == 1 else ''} at a placeholder address "
-            "(example.cn or the like): QR codes printed now lead nowhere; set the real addresses before printing")  # fmt: skip
+    return ngettext("warning: {path}: {names} still points at a placeholder address (example.cn or the like): QR codes printed now "
+                    "lead nowhere; set the real addresses before printing",
+                    "warning: {path}: {names} still point at a placeholder address (example.cn or the like): QR codes printed now "
+                    "lead nowhere; set the real addresses before printing", len(names)).format(path=settings.source, names=", ".join(names))  # fmt: skip
 
 
 @lru_cache(maxsize=4096)

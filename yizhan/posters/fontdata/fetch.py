@@ -56,7 +56,7 @@ def fetch() -> None:
         for name, (_, _, inside, sha) in FILES.items():
             src = work / "x" / inside
             if digest(src) != sha:
-                sys.exit(f"{src}: sha256 {digest(src)} is not the recorded {sha}; update FILES only after checking the new file")
+                sys.exit(f"{src}: sha256 {digest(src)} is not the recorded {sha}; update FILES only after checking the new file")  # i18n: not for people (a maintainer's tool)
             shutil.copyfile(src, HERE / name)
         for name, (_, inside) in LICENCES.items():
             shutil.copyfile(work / "x" / inside, HERE / name)
