@@ -14,8 +14,10 @@ from typing import Any
 import bottle
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 from yizhan.stations.model import Network
 
+from . import os_reason
 from .hubdb import HubDB
 from .outcome import Outcome
 from .report import export_chunks, render_html, render_stations, summarise
@@ -25,7 +27,7 @@ MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
 MAX_ROWS = 5000  # rows of one batch
 LOCKOUT_AFTER, LOCKOUT_SECONDS = 10, 300  # wrong admin passwords from one address, then a pause
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "  # i18n: not for people
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -47,15 +49,15 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
     """Check a parsed upload body and store its valid rows; the per-row answer, or the reason the batch was refused."""
     rows = payload.get("rows") if isinstance(payload, dict) else None
     if not isinstance(rows, list):
-        return _json(400, {"error": 'expected a JSON object {"rows": [...]} with one object per check-in'})
+        return _json(400, {"error": _("expected a JSON object {rows} with one object per check-in").format(rows='{"rows": [...]}')})
     if len(rows) > MAX_ROWS:
-        return _json(413, {"error": f"at most {MAX_ROWS} rows per request; this one has {len(rows)}"})
+        return _json(413, {"error": _("at most {max} rows per request; this one has {n}").format(max=MAX_ROWS, n=len(rows))})
     others = sorted({r["station_id"] for r in rows if isinstance(r, dict) and isinstance(r.get("station_id"), str)
                      and r["station_id"] != station})  # fmt: skip
     if others:
         shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
-        return _json(403, {"error": f"this token uploads only for station {station}; the batch has rows of {shown}. "
-                           "Nothing was stored: use the token made for the kiosk's own station.",
+        return _json(403, {"error": _("this token uploads only for station {station}; the batch has rows of {others}. Nothing was "
+                                      "stored: use the token made for the kiosk's own station.").format(station=station, others=shown),
                            "station_id": station})  # fmt: skip
     results: list[dict[str, str]] = []
     valid: list[dict[str, str]] = []
@@ -72,7 +74,7 @@ def ingest_batch(db: HubDB, station: str, payload: Any) -> bottle.HTTPResponse:
         if not res["status"]:
             res["status"] = next(statuses)
             if res["status"] == "conflict":
-                res["reason"] = "another check-in with this checkin_id and different content is stored; it was kept"
+                res["reason"] = _("another check-in with this checkin_id and different content is stored; it was kept")
         outcome.add(res["status"])
     return _json(200, {"station_id": station, **outcome.counts(), "results": results})
 
@@ -93,7 +95,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
     @app.error(500)
     def _error(err: bottle.HTTPError) -> str:
         bottle.response.content_type = "application/json; charset=utf-8"
-        return json.dumps({"error": "the hub could not store the batch right now; try again later"})
+        return json.dumps({"error": _("the hub could not store the batch right now; try again later")})
 
     @app.get("/api/v1/health")
     def health() -> dict[str, Any]:
@@ -103,24 +105,32 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
     def checkins() -> bottle.HTTPResponse:
         auth = bottle.request.get_header("Authorization", "")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
-            return _json(401, {"error": "missing upload token: send 'Authorization: Bearer <token>' "
-                               "(the hub's admin makes one with: yizhan hub token add STATION_ID)"})  # fmt: skip
+            return _json(401, {"error": _("missing upload token: send '{header}' (the hub's admin makes one with: yizhan hub token "
+                                          "add STATION_ID)").format(header="Authorization: Bearer <token>")})  # fmt: skip
         station = db.token_station(auth[7:].strip())
         if station is None:
-            return _json(401, {"error": "unknown upload token: check the token given for this station, "
-                               "or ask the hub's admin for a new one (yizhan hub token add STATION_ID)"})  # fmt: skip
+            return _json(401, {"error": _("unknown upload token: check the token given for this station, or ask the hub's admin for "
+                                          "a new one (yizhan hub token add STATION_ID)")})  # fmt: skip
         length = bottle.request.content_length
+        too_big = _("request body over {max} bytes: send fewer rows per request")
         if length > MAX_BODY:
-            return _json(413, {"error": f"request body over {MAX_BODY} bytes: send fewer rows per request"})
+            return _json(413, {"error": too_big.format(max=MAX_BODY)})
         body = bottle.request.body.read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
-            return _json(413, {"error": f"request body over {MAX_BODY} bytes: send fewer rows per request"})
+            return _json(413, {"error": too_big.format(max=MAX_BODY)})
         try:
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
-            return _json(400, {"error": f"the body is not valid JSON: {err}"})
+            return _json(400, {"error": _("the body is not valid JSON: {reason}").format(reason=err)})
         except RecursionError:  # e.g. 100,000 [ in a row: the parser gives up at the interpreter's recursion limit
-            return _json(400, {"error": 'the body is JSON nested too deeply: expected {"rows": [...]} with one object per check-in'})
+            return _json(
+                400,
+                {
+                    "error": _("the body is JSON nested too deeply: expected {rows} with one object per check-in").format(
+                        rows='{"rows": [...]}'
+                    )
+                },
+            )
         return ingest_batch(db, station, payload)
 
     def admin(view: Callable[[], Any]) -> Callable[[], Any]:
@@ -128,7 +138,8 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not db.has_admin_password():
-                return bottle.HTTPResponse("管理密码尚未设置：在服务器上运行 yizhan hub admin-password。", 403)
+                no_password = "管理密码尚未设置：在服务器上运行 yizhan hub admin-password。"  # i18n: not for people (Chinese page)
+                return bottle.HTTPResponse(no_password, 403)
             addr = bottle.request.remote_addr or "?"
             password = _basic_password(bottle.request.get_header("Authorization", ""))
             with lock:  # a try is counted before its password is checked, so tries sent in parallel count too
@@ -189,4 +200,4 @@ def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
         waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
                        ident="yizhan-hub", _quiet=True)  # fmt: skip
     except OSError as err:  # the port is taken, or the address is not this machine's
-        raise YizhanError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_reason(err))) from None

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
+from . import os_reason
 from .passwords import hash_secret, secret_matches
 from .records import COLUMNS
 
@@ -68,13 +70,13 @@ class HubDB:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             except OSError as err:
-                raise YizhanError(f"{self.path}: cannot open the hub database: {err.strerror}") from None
+                raise YizhanError(f"{self.path}: " + _("cannot open the hub database: {reason}").format(reason=os_reason(err))) from None
         try:
             with self.transaction(lock=True) as cur:
                 for stmt in SCHEMA:
                     cur.execute(stmt)
         except sqlite3.DatabaseError as err:  # e.g. "file is not a database": --db names some other file
-            raise YizhanError(f"{self.path}: not a usable hub database ({err})") from None
+            raise YizhanError(f"{self.path}: " + _("not a usable hub database ({reason})").format(reason=err)) from None
 
     def _connect(self) -> Any:
         """A new connection, set up for this backend."""
@@ -82,11 +84,13 @@ class HubDB:
             try:
                 import psycopg
             except ImportError:
-                raise YizhanError("PostgreSQL needs psycopg: pip install 'yizhan[hub-pg]'") from None
+                raise YizhanError(_("PostgreSQL needs psycopg: pip install 'yizhan[hub-pg]'")) from None
             try:
                 return psycopg.connect(self.url, autocommit=True)
             except psycopg.Error as err:
-                raise YizhanError(f"cannot connect to {describe(self.url)}: {str(err).strip()}") from None
+                raise YizhanError(
+                    _("cannot connect to {database}: {reason}").format(database=describe(self.url), reason=str(err).strip())
+                ) from None
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")  # a confirmed row survives a power cut

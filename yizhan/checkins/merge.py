@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 from .records import COLUMNS
 from .rows import Row, read_rows, write_csv
@@ -30,9 +31,9 @@ def merge(inputs: list[Path], output: Path) -> MergeResult:
     out = output.resolve()
     for p in inputs:
         if p.resolve() == out:
-            raise YizhanError(f"{output}: the output must not be one of the input files")
+            raise YizhanError(f"{output}: " + _("the output must not be one of the input files"))
         if not p.is_file():
-            raise YizhanError(f"{p}: no such file")
+            raise YizhanError(f"{p}: " + _("no such file"))
     seen: dict[str, tuple[Row, str]] = {}
     result = MergeResult()
     for p in inputs:
@@ -46,7 +47,10 @@ def merge(inputs: list[Path], output: Path) -> MergeResult:
             else:
                 cols = ", ".join(differing(first[0], row))
                 result.conflicts.append(
-                    f"{where}: checkin_id {row['checkin_id']} conflicts with {first[1]} (differs in {cols}); kept the row of {first[1]}"
+                    f"{where}: "
+                    + _("checkin_id {id} conflicts with {other} (differs in {columns}); kept the row of {other}").format(
+                        id=row["checkin_id"], other=first[1], columns=cols
+                    )
                 )
-    result.rows = write_csv(output, (r for r, _ in seen.values()))
+    result.rows = write_csv(output, (r for r, _where in seen.values()))
     return result

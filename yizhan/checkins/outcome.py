@@ -20,7 +20,7 @@ class Outcome:
     def add(self, status: str, problem: str = "") -> None:
         """Count one row's status (one of STATUSES), with the line saying why when it was refused."""
         if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")  # i18n: not for people (a programming error)
         setattr(self, status, getattr(self, status) + 1)
         if problem:
             self.problems.append(problem)

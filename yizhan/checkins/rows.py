@@ -12,8 +12,10 @@ from typing import Any
 
 from yizhan.durable import atomic_write
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 from yizhan.stations.check import ID_MAX, ID_RE
 
+from . import os_reason
 from .records import CHINA, COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
 
 Row = dict[str, str]
@@ -38,52 +40,57 @@ def clean_row(row: Any) -> Any:
 
 
 def row_problem(row: Any, now: dt.datetime | None = None) -> str | None:
-    """Why `row` (a mapping of COLUMNS to strings) is not a valid check-in, or None when it is; `now`: the hub's clock."""
+    """Why `row` (a mapping of COLUMNS to strings) is not a valid check-in, or None when it is; `now`: the hub's clock.
+
+    A problem of one column starts with its name and ": " (kept so in every language: the CSV header is English).
+    """
     if not isinstance(row, dict):
-        return "a row must be a JSON object with the check-in columns"
+        return _("a row must be a JSON object with the check-in columns")
     missing = [c for c in COLUMNS if c not in row]
     if missing:
-        return f"missing column(s): {', '.join(missing)}"
+        return _("missing column(s): {columns}").format(columns=", ".join(missing))
     extra = sorted(k for k in row if k not in COLUMNS)
     if extra:
-        return f"unknown column(s): {', '.join(map(str, extra))[:200]}"
+        return _("unknown column(s): {columns}").format(columns=", ".join(map(str, extra))[:200])
     bad = [c for c in COLUMNS if not isinstance(row[c], str)]
     if bad:
-        return f"column(s) must be strings: {', '.join(bad)}"
+        return _("column(s) must be strings: {columns}").format(columns=", ".join(bad))
     joined = "".join([row[c] for c in COLUMNS])  # the checks of every column, in one pass each
     try:
         joined.encode("utf-8")  # only a lone surrogate fails it
     except UnicodeEncodeError:
         col = next(c for c in COLUMNS if _SURROGATE.search(row[c]))
-        return f"{col}: not valid Unicode text (a lone surrogate)"
+        return f"{col}: " + _("not valid Unicode text (a lone surrogate)")
     if not _UUID.fullmatch(row["checkin_id"]):  # str(uuid.UUID(x)) == x, without building the UUID
-        return "checkin_id: expected a lower-case UUID like 3f2b8c1e-6a4d-4c1e-9b7a-0d5e2f3a4b5c"
+        return "checkin_id: " + _("expected a lower-case UUID like {example}").format(example="3f2b8c1e-6a4d-4c1e-9b7a-0d5e2f3a4b5c")
     if not ID_RE.fullmatch(row["station_id"]) or len(row["station_id"]) > ID_MAX:
-        return "station_id: expected a station id (lowercase letters, digits and hyphens)"
+        return "station_id: " + _("expected a station id (lowercase letters, digits and hyphens)")
     if not _ISO.fullmatch(row["checked_in_at"]):
-        return "checked_in_at: expected ISO 8601 with an offset, like 2026-06-16T09:15:02+08:00"
+        return "checked_in_at: " + _("expected ISO 8601 with an offset, like {example}").format(example="2026-06-16T09:15:02+08:00")
     try:
         at = dt.datetime.fromisoformat(row["checked_in_at"].replace("Z", "+00:00"))
     except ValueError:
-        return "checked_in_at: not a real date and time"
+        return "checked_in_at: " + _("not a real date and time")
     if at < FIRST_RELEASE:
-        return f"checked_in_at: before {FIRST_RELEASE:%Y-%m-%d}, when yizhan was first released: check the kiosk's date and time"
+        return "checked_in_at: " + _("before {date}, when yizhan was first released: check the kiosk's date and time").format(
+            date=f"{FIRST_RELEASE:%Y-%m-%d}"
+        )
     if at > (now or dt.datetime.now(dt.timezone.utc)) + MAX_AHEAD:
-        return "checked_in_at: more than one day ahead of the hub's clock: check the kiosk's date and time"
+        return "checked_in_at: " + _("more than one day ahead of the hub's clock: check the kiosk's date and time")
     if row["purpose"] not in PURPOSES:
-        return f"purpose: expected one of {', '.join(PURPOSES)}"
+        return "purpose: " + _("expected one of {values}").format(values=", ".join(PURPOSES))
     if row["source"] not in SOURCES:
-        return f"source: expected one of {', '.join(SOURCES)}"
+        return "source: " + _("expected one of {values}").format(values=", ".join(SOURCES))
     if not _MOBILE.fullmatch(row["phone"]):
-        return "phone: expected a mainland mobile number of 11 digits"
+        return "phone: " + _("expected a mainland mobile number of 11 digits")
     if not row["name"].strip():
-        return "name: must not be empty"
+        return "name: " + _("must not be empty")
     for col, limit in MAX_LEN.items():
         if len(row[col]) > limit:
-            return f"{col}: longer than {limit} characters"
+            return f"{col}: " + _("longer than {limit} characters").format(limit=limit)
     if _CONTROL.search(joined):
         col = next(c for c in COLUMNS if _CONTROL.search(row[c]))
-        return f"{col}: contains control characters"
+        return f"{col}: " + _("contains control characters")
     return None
 
 
@@ -102,24 +109,30 @@ def read_rows(path: Path, complete_only: bool = False) -> Iterator[tuple[int, Ro
     except FileNotFoundError:
         return
     except OSError as err:
-        raise YizhanError(f"{path}: cannot read: {err.strerror}") from None
+        raise YizhanError(f"{path}: " + _("cannot read: {reason}").format(reason=os_reason(err))) from None
     if complete_only:
         data = data[: data.rfind(b"\n") + 1]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise YizhanError(f"{path}: not UTF-8 (byte {err.start}): save the file as UTF-8 CSV") from None
+        raise YizhanError(f"{path}: " + _("not UTF-8 (byte {byte}): save the file as UTF-8 CSV").format(byte=err.start)) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         return
     if tuple(header) != COLUMNS:
-        raise YizhanError(f"{path}:1:1: expected the check-in header {','.join(COLUMNS)}, found {','.join(header)[:200]}")
+        raise YizhanError(
+            f"{path}:1:1: "
+            + _("expected the check-in header {expected}, found {found}").format(expected=",".join(COLUMNS), found=",".join(header)[:200])
+        )
     for fields in reader:
         if not fields:
             continue
         if len(fields) != len(COLUMNS):
-            raise YizhanError(f"{path}:{reader.line_num}:1: expected {len(COLUMNS)} cells, found {len(fields)}")
+            raise YizhanError(
+                f"{path}:{reader.line_num}:1: "
+                + _("expected {expected} cells, found {found}").format(expected=len(COLUMNS), found=len(fields))
+            )
         yield reader.line_num, {c: restore(v) for c, v in zip(COLUMNS, fields)}
 
 

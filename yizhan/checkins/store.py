@@ -15,6 +15,7 @@ from pathlib import Path
 
 from yizhan.durable import BINARY, append_durably, fsync_dir, lock, replace_file, unlock, write_all
 from yizhan.errors import YizhanError
+from yizhan.i18n import _, ngettext
 
 from . import records
 from .rows import HEADER, Row, encode_row, read_rows
@@ -65,9 +66,8 @@ def recover(data_dir: Path) -> list[str]:
         replace_file(path, HEADER)
         return []
     if not data.startswith(HEADER):
-        raise YizhanError(
-            f"{path}: not a yizhan check-in file (its first line is not the check-in header); move it away or choose another --data-dir"
-        )
+        raise YizhanError(f"{path}: " + _("not a yizhan check-in file (its first line is not the check-in header); move it away or "
+                                          "choose another --data-dir"))  # fmt: skip
     lines, tail = _lines(data)
     bad = [line for line in lines if parse_line(line) is None] + ([tail] if tail else [])
     if not bad:
@@ -76,11 +76,11 @@ def recover(data_dir: Path) -> list[str]:
     append_durably(data_dir / RECOVERED_FILE, moved)
     replace_file(path, HEADER + b"".join(line for line in lines if parse_line(line) is not None))
     n = len(bad)
-    message = (
-        f"{path}: {n} incomplete line{'s' if n != 1 else ''} ({len(moved)} bytes, e.g. from a power cut) "
-        f"moved to {data_dir / RECOVERED_FILE}; the CSV is valid again. Check them by hand."
-    )
-    return [message]
+    message = ngettext("{n} incomplete line ({size} bytes, e.g. from a power cut) moved to {file}; the CSV is valid again. "
+                       "Check them by hand.",
+                       "{n} incomplete lines ({size} bytes, e.g. from a power cut) moved to {file}; the CSV is valid again. "
+                       "Check them by hand.", n)  # fmt: skip
+    return [f"{path}: " + message.format(n=n, size=len(moved), file=data_dir / RECOVERED_FILE)]
 
 
 @dataclass
@@ -96,13 +96,13 @@ def purge(data_dir: Path, older_than: dt.timedelta, now: dt.datetime) -> PurgeRe
     """Remove the rows the hub confirmed that are older than `older_than`, by atomic rewrite under the lock."""
     path = data_dir / records.CSV_FILE
     if not path.exists():
-        raise YizhanError(f"{path} not found: nothing to purge (check --data-dir)")
+        raise YizhanError(_("{file} not found: nothing to purge (check --data-dir)").format(file=path))
     confirmed = records.confirmed_ids(data_dir)
     cutoff = now - older_than
     with locked(data_dir):
         data = path.read_bytes()
         if not data.startswith(HEADER):
-            raise YizhanError(f"{path}: not a yizhan check-in file (its first line is not the check-in header)")
+            raise YizhanError(f"{path}: " + _("not a yizhan check-in file (its first line is not the check-in header)"))
         lines, tail = _lines(data)
         keep: list[bytes] = []
         removed = unconfirmed = 0
@@ -164,7 +164,7 @@ class CheckinStore:
     def add(self, record: Mapping[str, str]) -> None:
         """Append one record (all of records.COLUMNS); returns once it is on disk, raises (OSError from the disk) if it could not be."""
         if self._thread is None:
-            raise RuntimeError("CheckinStore.open() was not called")
+            raise RuntimeError("CheckinStore.open() was not called")  # i18n: not for people (a programming error)
         pending = _Pending(encode_row(record))
         self._queue.put(pending)
         pending.done.acquire()  # released by the writer thread after fsync
@@ -173,7 +173,7 @@ class CheckinStore:
 
     def rows(self) -> list[Row]:
         """Every row written so far (a line still being appended is left out), restored."""
-        return [row for _, row in read_rows(self.path, complete_only=True)]
+        return [row for _line, row in read_rows(self.path, complete_only=True)]
 
     def close(self) -> None:
         """Finish the queued writes and stop the writer."""

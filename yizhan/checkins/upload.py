@@ -17,7 +17,9 @@ from typing import Any
 
 from yizhan.durable import BINARY, lock
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
+from . import os_reason
 from .outcome import STATUSES, Outcome
 from .records import CONFIRMED_FILE, CSV_FILE, UPLOAD_FILE, confirmed_ids, mark_confirmed, record_upload
 from .rows import Row, read_rows
@@ -39,7 +41,7 @@ def pending_rows(data_dir: Path) -> list[Row]:
     """Rows of DIR/checkins.csv the hub has not confirmed (complete lines only, each id once, in file order)."""
     done = confirmed_ids(data_dir)
     out: list[Row] = []
-    for _, row in read_rows(data_dir / CSV_FILE, complete_only=True):
+    for _line, row in read_rows(data_dir / CSV_FILE, complete_only=True):
         if row["checkin_id"] not in done:
             done.add(row["checkin_id"])
             out.append(row)
@@ -55,7 +57,7 @@ def parse_every(text: str) -> float:
     """Seconds of an interval like 30s, 5m, 1h or a plain number of seconds."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
     if not m or float(m.group(1)) <= 0:
-        raise YizhanError(f"--every: expected an interval like 30s, 5m or 1h, found {text!r}")
+        raise YizhanError("--every: " + _("expected an interval like 30s, 5m or 1h, found {found}").format(found=repr(text)))
     return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
 
 
@@ -74,15 +76,19 @@ def post_batch(hub: str, token: str, rows: list[Row], timeout: float) -> dict[st
         except (ValueError, RecursionError, AttributeError, OSError, http.client.HTTPException):
             message = ""
         if err.code >= 500 or err.code == 429:
-            raise Retryable(f"the hub answered {err.code} {message}".strip()) from None
+            raise Retryable(_("the hub answered {code} {message}").format(code=err.code, message=message).strip()) from None
         if err.code in (401, 403):
-            raise UploadRefused(f"the hub refused the upload ({err.code}): {message or err.reason}; nothing more was sent")
-        raise YizhanError(f"the hub refused a batch ({err.code}): {message or err.reason}")
+            raise UploadRefused(
+                _("the hub refused the upload ({code}): {reason}; nothing more was sent").format(
+                    code=err.code, reason=message or err.reason
+                )
+            )
+        raise YizhanError(_("the hub refused a batch ({code}): {reason}").format(code=err.code, reason=message or err.reason))
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as err:
         reason = getattr(err, "reason", None) or err
-        raise Retryable(f"no answer from {hub} ({reason})") from None
+        raise Retryable(_("no answer from {hub} ({reason})").format(hub=hub, reason=reason)) from None
     except (ValueError, RecursionError):  # not JSON, or JSON nested past the parser's limit
-        raise Retryable(f"{hub} sent an answer that is not JSON") from None
+        raise Retryable(_("{hub} sent an answer that is not JSON").format(hub=hub)) from None
 
 
 def send_with_retry(send: Callable[[], dict[str, Any]], give_up_after: float, log: Callable[[str], None],
@@ -96,8 +102,10 @@ def send_with_retry(send: Callable[[], dict[str, Any]], give_up_after: float, lo
         except Retryable as err:
             wait = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
             if time.monotonic() - start + wait > give_up_after:
-                raise YizhanError(f"{err}; gave up after {give_up_after:g} s: run the upload again later") from None
-            log(f"{err}; retrying in {wait:.1f} s")
+                raise YizhanError(
+                    _("{error}; gave up after {seconds:g} s: run the upload again later").format(error=err, seconds=give_up_after)
+                ) from None
+            log(_("{error}; retrying in {seconds:.1f} s").format(error=err, seconds=wait))
             sleep(wait)
             attempt += 1
 
@@ -108,10 +116,12 @@ def upload_lock(data_dir: Path) -> Iterator[None]:
     try:
         fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | BINARY, 0o600)
     except OSError as err:  # a full disk or a read-only data dir: before anything was sent
-        raise YizhanError(f"{data_dir / LOCK_FILE}: cannot create the upload lock: {err.strerror or err}; nothing was sent") from None
+        raise YizhanError(
+            f"{data_dir / LOCK_FILE}: " + _("cannot create the upload lock: {reason}; nothing was sent").format(reason=os_reason(err))
+        ) from None
     try:
         if not lock(fd, wait=False):
-            raise YizhanError(f"{data_dir}: an upload of this data dir is already running")
+            raise YizhanError(f"{data_dir}: " + _("an upload of this data dir is already running"))
         yield
     finally:
         os.close(fd)
@@ -124,7 +134,7 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
     The outcome's rows are the rows sent, and its refused ones (conflict, invalid) stay pending.
     """
     if not (data_dir / CSV_FILE).exists():
-        raise YizhanError(f"{data_dir}: no {CSV_FILE} here (is this the kiosk's data dir?)")
+        raise YizhanError(f"{data_dir}: " + _("no {file} here (is this the kiosk's data dir?)").format(file=CSV_FILE))
     result = Outcome()
     with upload_lock(data_dir):
         rows = pending_rows(data_dir)
@@ -132,27 +142,33 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
             part = rows[start : start + batch]
             answer = send_with_retry(lambda part=part: post_batch(hub, token, part, timeout), give_up_after, log)
             results = answer.get("results") if isinstance(answer, dict) else None
+            mismatch = _("{hub} gave an answer that does not match the batch sent; nothing was marked").format(hub=hub)
             if not isinstance(results, list) or len(results) != len(part):
-                raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
+                raise YizhanError(mismatch)
             ok = []
             for row, res in zip(part, results):
                 status = res.get("status") if isinstance(res, dict) else None
                 if status not in STATUSES or res.get("checkin_id") != row["checkin_id"]:
-                    raise YizhanError(f"{hub} gave an answer that does not match the batch sent; nothing was marked")
+                    raise YizhanError(mismatch)
                 if status in ("created", "duplicate"):
                     ok.append(row["checkin_id"])
                     result.add(status)
                 else:
-                    result.add(status, f"check-in {row['checkin_id']}: {status}: {res.get('reason', '')}")
+                    word = _("conflict") if status == "conflict" else _("invalid")
+                    result.add(
+                        status,
+                        _("check-in {id}: {status}: {reason}").format(id=row["checkin_id"], status=word, reason=res.get("reason", "")),
+                    )
             try:
                 mark_confirmed(data_dir, ok)
             except OSError as err:  # e.g. a full disk: nothing is lost, the hub answers duplicate next time
-                raise YizhanError(f"{data_dir / CONFIRMED_FILE}: cannot record the hub's confirmation: {err.strerror or err}; "
-                                  "those check-ins stay pending and the next upload sends them again "
-                                  "(the hub answers already there)") from None  # fmt: skip
+                raise YizhanError(f"{data_dir / CONFIRMED_FILE}: " + _(
+                    "cannot record the hub's confirmation: {reason}; those check-ins stay pending and the next upload sends "
+                    "them again (the hub answers already there)").format(reason=os_reason(err))) from None  # fmt: skip
         try:
             record_upload(data_dir, {"hub": hub, "rows": result.rows, **result.counts(), "pending": result.refused})
         except OSError as err:
-            raise YizhanError(f"{data_dir / UPLOAD_FILE}: cannot record this upload: {err.strerror or err}; "
-                              f"the check-ins the hub confirmed are recorded in {CONFIRMED_FILE}") from None  # fmt: skip
+            raise YizhanError(f"{data_dir / UPLOAD_FILE}: " + _(
+                "cannot record this upload: {reason}; the check-ins the hub confirmed are recorded in {file}").format(
+                reason=os_reason(err), file=CONFIRMED_FILE)) from None  # fmt: skip
     return result
