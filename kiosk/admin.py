@@ -116,7 +116,7 @@ def install_admin(
     live = sessions or Sessions()
     # anyone on the network sees this page: the station id is public, the data dir's path is not shown
     no_pin = ("尚未设置管理密码",
-              f"请在平板上运行：yizhan kiosk set-pin --station {place.station_id}（若启动时指定了 --data-dir，请加上同一个 --data-dir）")  # fmt: skip
+              f"请在平板上运行：yizhan kiosk set-pin --station {place.station_id}（若启动时指定了 --data-dir，请加上同一个 --data-dir）")  # fmt: skip  # i18n: not for people (the page is Chinese already)
 
     def session_csrf() -> str | None:
         return live.csrf(request.get_cookie(SESSION_COOKIE))

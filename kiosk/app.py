@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file, template
 
+from yizhan.i18n import _
 from yizhan.stations.codes import normalize_code
 
 from . import form
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 VIEWS = [str(HERE / "views")]
 STATIC = HERE / "static"
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "  # i18n: not for people
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 SECURITY_HEADERS = {
@@ -117,7 +118,7 @@ def parse_fields(body: bytes) -> dict[str, str] | None:
         return None
     out: dict[str, str] = {}
     for part in parts:
-        key, _, value = part.partition(b"=")
+        key, _eq, value = part.partition(b"=")
         name = unquote_field(key)
         if name not in out:
             out[name] = unquote_field(value)
@@ -186,7 +187,7 @@ def make_app(
         try:
             sink.add(record)
         except Exception as err:  # noqa: BLE001 - whatever the sink raised, the member must try again
-            print(f"check-in not stored: {type(err).__name__}", file=sys.stderr)  # never the record itself
+            print(_("check-in not stored: {error}").format(error=type(err).__name__), file=sys.stderr)  # never the record itself
             response.status = 503
             return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]

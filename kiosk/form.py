@@ -56,7 +56,7 @@ def validate(form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
 def new_record(values: Mapping[str, str], station_id: str, source: str, device_id: str, now: dt.datetime | None = None) -> dict[str, str]:
     """A check-in record (every column of records.COLUMNS, plain values) with a fresh uuid and the time in China."""
     if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")  # i18n: not for people (a programming error)
     at = (now or dt.datetime.now(CHINA)).astimezone(CHINA).replace(microsecond=0)
     record = {
         "checkin_id": str(uuid.uuid4()),

@@ -11,6 +11,7 @@ from pathlib import Path
 from yizhan.checkins.passwords import hash_secret
 from yizhan.durable import replace_file
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 PIN_FILE = "admin-pin.json"
 PIN_RE = re.compile(r"\d{6,12}")
@@ -21,7 +22,7 @@ LOCK_SECONDS = 300
 def set_pin(data_dir: Path, pin: str) -> Path:
     """Store the hash of a new PIN (6 to 12 digits) in DIR/admin-pin.json, replacing any old one atomically."""
     if not PIN_RE.fullmatch(pin):
-        raise YizhanError("the PIN must be 6 to 12 digits")
+        raise YizhanError(_("the PIN must be 6 to 12 digits"))
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / PIN_FILE
     replace_file(path, (json.dumps({"pin": hash_secret(pin)}) + "\n").encode())

@@ -10,6 +10,7 @@ import bottle
 from yizhan.checkins.hubdb import HubDB
 from yizhan.checkins.rows import row_problem
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 from yizhan.stations.codes import station_codes
 from yizhan.stations.model import Network
 
@@ -29,9 +30,9 @@ class HubSink:
         row = dict(record)
         problem = row_problem(row)
         if problem:
-            raise YizhanError(f"check-in not stored: {problem.split(':', 1)[0]}")
+            raise YizhanError(_("check-in not stored: {error}").format(error=problem.split(":", 1)[0]))
         if self.db.ingest([row])[0] not in ("created", "duplicate"):
-            raise YizhanError("check-in not stored: its id is taken")
+            raise YizhanError(_("check-in not stored: its id is taken"))
 
 
 def checkin_app(db: HubDB, network: Network) -> bottle.Bottle:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from bottle import Bottle
 
+from yizhan.checkins import os_reason
 from yizhan.checkins.store import CheckinStore
 from yizhan.config import project_services
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 from yizhan.stations.check import load_network
 from yizhan.stations.codes import station_codes
 
@@ -46,8 +48,11 @@ def find_place(stations_dir: Path, shown: str, station_id: str) -> Place:
     if station is None:
         from yizhan.stations.fields import did_you_mean
 
-        raise YizhanError(f"unknown station {station_id!r}{did_you_mean(station_id, list(network.stations))}: "
-                          f"no station file in {shown} has this id")  # fmt: skip
+        raise YizhanError(
+            _("unknown station {id}{did_you_mean}: no station file in {folder} has this id").format(
+                id=repr(station_id), did_you_mean=did_you_mean(station_id, list(network.stations)), folder=shown
+            )
+        )
     code = station_codes(network.stations)[station_id]
     return Place(station_id, station.name, code, station.kiosk)
 
@@ -72,4 +77,4 @@ def create_server(app: Bottle, host: str, port: int, threads: int, max_body: int
             ident="yizhan-kiosk", clear_untrusted_proxy_headers=True, channel_timeout=30,
         )  # fmt: skip
     except OSError as err:
-        raise YizhanError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_reason(err))) from None

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 from .app import FormConfig
 from .server import DATA_ROOT, Kiosk, build_kiosk, default_device_id, find_place
@@ -21,13 +22,13 @@ def from_environment() -> Kiosk:
     """The kiosk the environment variables describe (recovery findings go to stderr)."""
     station = os.environ.get("YIZHAN_STATION")
     if not station:
-        raise YizhanError("set YIZHAN_STATION to the id of the station this tablet serves")
+        raise YizhanError(_("set YIZHAN_STATION to the id of the station this tablet serves"))
     shown = os.environ.get("YIZHAN_STATIONS") or "stations"
     place = find_place(Path(shown).resolve(), shown, station)
     data_dir = Path(os.environ.get("YIZHAN_DATA_DIR") or Path(DATA_ROOT) / station).resolve()
     k = build_kiosk(place, data_dir, FormConfig(device_id=os.environ.get("YIZHAN_DEVICE_ID") or default_device_id()))
     for line in k.report:
-        print(f"RECOVERED: {line}", file=sys.stderr)
+        print(_("RECOVERED: {message}").format(message=line), file=sys.stderr)
     return k
 
 
