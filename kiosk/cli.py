@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from yizhan.checkins import os_reason
 from yizhan.errors import CheckFailed, YizhanError
-from yizhan.i18n import N_, _
+from yizhan.i18n import N_, _, os_error
 
 from .form import CHINA
 
@@ -80,7 +79,7 @@ def kiosk(ctx: click.Context, station: str | None, stations: str | None, data_di
         _fail(err)
         return
     except OSError as err:
-        _fail(YizhanError(_("cannot use data dir {folder}: {reason}").format(folder=folder, reason=os_reason(err))))
+        _fail(YizhanError(_("cannot use data dir {folder}: {reason}").format(folder=folder, reason=os_error(err))))
         return
     for line in k.report:
         click.echo(_("RECOVERED: {message}").format(message=line), err=True)
@@ -138,7 +137,7 @@ def set_pin_cmd(ctx: click.Context, data_dir: str | None, station: str | None, p
         _fail(err)
         return
     except OSError as err:
-        _fail(YizhanError(_("cannot write the PIN into {folder}: {reason}").format(folder=folder, reason=os_reason(err))))
+        _fail(YizhanError(_("cannot write the PIN into {folder}: {reason}").format(folder=folder, reason=os_error(err))))
         return
     click.echo(_("Staff PIN set ({file}). A running kiosk uses it from the next login.").format(file=path))
 
@@ -160,7 +159,7 @@ def purge_cmd(ctx: click.Context, days: int, data_dir: str | None, station: str 
         _fail(err)
         return
     except OSError as err:
-        _fail(YizhanError(_("cannot purge {folder}: {reason}").format(folder=folder, reason=os_reason(err))))
+        _fail(YizhanError(_("cannot purge {folder}: {reason}").format(folder=folder, reason=os_error(err))))
         return
     if result.unconfirmed_old:
         done = _("Removed {removed} check-in(s) confirmed by the hub and older than {days} days; kept {kept} ({old} of them older but "

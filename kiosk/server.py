@@ -10,11 +10,10 @@ from pathlib import Path
 
 from bottle import Bottle
 
-from yizhan.checkins import os_reason
 from yizhan.checkins.store import CheckinStore
 from yizhan.config import project_services
 from yizhan.errors import YizhanError
-from yizhan.i18n import _
+from yizhan.i18n import _, os_error
 from yizhan.stations.check import load_network
 from yizhan.stations.codes import station_codes
 
@@ -77,4 +76,4 @@ def create_server(app: Bottle, host: str, port: int, threads: int, max_body: int
             ident="yizhan-kiosk", clear_untrusted_proxy_headers=True, channel_timeout=30,
         )  # fmt: skip
     except OSError as err:
-        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_reason(err))) from None
+        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_error(err))) from None

@@ -94,9 +94,9 @@ _OS_ERRORS = {
 
 
 def os_error(err: OSError) -> str:
-    """An operating-system error in the current language (its English text when the catalog has no words for it)."""
+    """An operating-system error in Chinese for the common cases; in English (and for the rare ones) the system's own words."""
     known = _OS_ERRORS.get(err.errno or -1)
-    return _(known) if known else str(err.strerror or err)
+    return _(known) if known and language() != "en" else str(err.strerror or err)
 
 
 

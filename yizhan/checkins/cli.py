@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from yizhan.errors import YizhanError
-from yizhan.i18n import N_, _, ngettext
-
-from . import os_reason
+from yizhan.i18n import N_, _, ngettext, os_error
 
 if TYPE_CHECKING:
     from yizhan.stations.model import Network
@@ -249,7 +247,7 @@ def upload(data_dir: str, hub_url: str | None, token: str | None, save: bool, ev
         try:
             save_config(Path(data_dir), hub_url, token)
         except OSError as err:
-            _fail(YizhanError(f"{data_dir}: " + _("cannot save {file}: {reason}").format(file="upload.json", reason=os_reason(err))))
+            _fail(YizhanError(f"{data_dir}: " + _("cannot save {file}: {reason}").format(file="upload.json", reason=os_error(err))))
     try:
         interval = parse_every(every) if every else None
     except YizhanError as err:
@@ -287,7 +285,7 @@ def merge(files: tuple[str, ...], output: str) -> None:
         _fail(err)
         return
     except OSError as err:
-        _fail(YizhanError(_("cannot write {file}: {reason}").format(file=output, reason=os_reason(err))))
+        _fail(YizhanError(_("cannot write {file}: {reason}").format(file=output, reason=os_error(err))))
         return
     summary = _("Wrote {n:,} check-ins to {file} ({duplicates:,} duplicates dropped, {conflicts:,} conflicts).").format(
         n=result.rows, file=output, duplicates=result.duplicates, conflicts=len(result.conflicts)
@@ -311,7 +309,7 @@ def report(db_url: str | None, out: str, stations: str | None, quiet_days: int, 
         without = _("the report shows station ids instead of names, and cannot list the stations with no check-in")
         s = write_report(_db(db_url), lambda: _network(stations, cache, without), Path(out), quiet_days, export=not no_export)
     except OSError as err:
-        _fail(YizhanError(_("cannot write the report into {folder}: {reason}").format(folder=out, reason=os_reason(err))))
+        _fail(YizhanError(_("cannot write the report into {folder}: {reason}").format(folder=out, reason=os_error(err))))
         return
     click.echo(
         _("Report of {n:,} check-ins written to {file} in {seconds:.1f} s.").format(

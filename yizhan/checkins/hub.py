@@ -14,10 +14,9 @@ from typing import Any
 import bottle
 
 from yizhan.errors import YizhanError
-from yizhan.i18n import _
+from yizhan.i18n import _, os_error
 from yizhan.stations.model import Network
 
-from . import os_reason
 from .hubdb import HubDB
 from .outcome import Outcome
 from .report import export_chunks, render_html, render_stations, summarise
@@ -200,4 +199,4 @@ def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
         waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
                        ident="yizhan-hub", _quiet=True)  # fmt: skip
     except OSError as err:  # the port is taken, or the address is not this machine's
-        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_reason(err))) from None
+        raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_error(err))) from None

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
-from yizhan.i18n import _
+from yizhan.i18n import _, os_error
 
-from . import os_reason
 from .passwords import hash_secret, secret_matches
 from .records import COLUMNS
 
@@ -70,7 +69,7 @@ class HubDB:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             except OSError as err:
-                raise YizhanError(f"{self.path}: " + _("cannot open the hub database: {reason}").format(reason=os_reason(err))) from None
+                raise YizhanError(f"{self.path}: " + _("cannot open the hub database: {reason}").format(reason=os_error(err))) from None
         try:
             with self.transaction(lock=True) as cur:
                 for stmt in SCHEMA:

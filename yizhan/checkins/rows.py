@@ -12,10 +12,9 @@ from typing import Any
 
 from yizhan.durable import atomic_write
 from yizhan.errors import YizhanError
-from yizhan.i18n import _
+from yizhan.i18n import _, os_error
 from yizhan.stations.check import ID_MAX, ID_RE
 
-from . import os_reason
 from .records import CHINA, COLUMNS, PURPOSES, SOURCES, clean, neutralise, restore
 
 Row = dict[str, str]
@@ -109,7 +108,7 @@ def read_rows(path: Path, complete_only: bool = False) -> Iterator[tuple[int, Ro
     except FileNotFoundError:
         return
     except OSError as err:
-        raise YizhanError(f"{path}: " + _("cannot read: {reason}").format(reason=os_reason(err))) from None
+        raise YizhanError(f"{path}: " + _("cannot read: {reason}").format(reason=os_error(err))) from None
     if complete_only:
         data = data[: data.rfind(b"\n") + 1]
     try:

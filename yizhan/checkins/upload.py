@@ -17,9 +17,8 @@ from typing import Any
 
 from yizhan.durable import BINARY, lock
 from yizhan.errors import YizhanError
-from yizhan.i18n import _
+from yizhan.i18n import _, os_error
 
-from . import os_reason
 from .outcome import STATUSES, Outcome
 from .records import CONFIRMED_FILE, CSV_FILE, UPLOAD_FILE, confirmed_ids, mark_confirmed, record_upload
 from .rows import Row, read_rows
@@ -117,7 +116,7 @@ def upload_lock(data_dir: Path) -> Iterator[None]:
         fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | BINARY, 0o600)
     except OSError as err:  # a full disk or a read-only data dir: before anything was sent
         raise YizhanError(
-            f"{data_dir / LOCK_FILE}: " + _("cannot create the upload lock: {reason}; nothing was sent").format(reason=os_reason(err))
+            f"{data_dir / LOCK_FILE}: " + _("cannot create the upload lock: {reason}; nothing was sent").format(reason=os_error(err))
         ) from None
     try:
         if not lock(fd, wait=False):
@@ -164,11 +163,11 @@ def upload(data_dir: Path, hub: str, token: str, batch: int = BATCH, timeout: fl
             except OSError as err:  # e.g. a full disk: nothing is lost, the hub answers duplicate next time
                 raise YizhanError(f"{data_dir / CONFIRMED_FILE}: " + _(
                     "cannot record the hub's confirmation: {reason}; those check-ins stay pending and the next upload sends "
-                    "them again (the hub answers already there)").format(reason=os_reason(err))) from None  # fmt: skip
+                    "them again (the hub answers already there)").format(reason=os_error(err))) from None  # fmt: skip
         try:
             record_upload(data_dir, {"hub": hub, "rows": result.rows, **result.counts(), "pending": result.refused})
         except OSError as err:
             raise YizhanError(f"{data_dir / UPLOAD_FILE}: " + _(
                 "cannot record this upload: {reason}; the check-ins the hub confirmed are recorded in {file}").format(
-                reason=os_reason(err), file=CONFIRMED_FILE)) from None  # fmt: skip
+                reason=os_error(err), file=CONFIRMED_FILE)) from None  # fmt: skip
     return result
