@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import YizhanError
+from .i18n import _, os_error
 
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN = "yizhan"
@@ -52,9 +53,9 @@ def _plugin_options(raw: dict[str, Any], where: str) -> dict[str, Any]:
     for name, options in items:
         if name == PLUGIN:
             if options is not None and not isinstance(options, dict):
-                raise YizhanError(f"{where}: plugins: yizhan: expected a mapping of options, found {options!r}")
+                raise YizhanError(f"{where}: plugins: yizhan: " + _("expected a mapping of options, found {value}").format(value=repr(options)))
             return options or {}
-    raise YizhanError(f"{where}: the yizhan plugin is not enabled (add `- yizhan` under plugins:)")
+    raise YizhanError(f"{where}: " + _("the yizhan plugin is not enabled (add `- yizhan` under plugins:)"))
 
 
 def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: dict[str, Any] | None = None) -> Settings:
@@ -63,18 +64,22 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
     unknown = sorted(set(options) - set(DEFAULTS))
     if unknown:
-        raise YizhanError(f"{where}: plugins: yizhan: unknown option {unknown[0]!r} (expected one of {', '.join(DEFAULTS)})")
+        raise YizhanError(f"{where}: plugins: yizhan: " + _("unknown option {name} (expected one of {names})")
+                          .format(name=repr(unknown[0]), names=", ".join(DEFAULTS)))
     fonts = [opts["poster_font"]] if isinstance(opts["poster_font"], str) else opts["poster_font"]
     if not isinstance(fonts, list) or not all(isinstance(f, str) and f.strip() for f in fonts if f != ""):
-        raise YizhanError(f"{where}: plugins: yizhan: poster_font: expected a font file or a list of them, found {opts['poster_font']!r}")
+        raise YizhanError(f"{where}: plugins: yizhan: poster_font: " + _("expected a font file or a list of them, found {value}")
+                          .format(value=repr(opts["poster_font"])))
     for name in ("stations", "checkin_url", "posters", "pages"):
         if not isinstance(opts[name], str):
-            raise YizhanError(f"{where}: plugins: yizhan: {name}: expected text, found {opts[name]!r}")
+            raise YizhanError(f"{where}: plugins: yizhan: {name}: " + _("expected text, found {value}").format(value=repr(opts[name])))
     if not isinstance(opts["checkin_urls"], dict) or not all(isinstance(v, str) for v in opts["checkin_urls"].values()):
-        raise YizhanError(f"{where}: plugins: yizhan: checkin_urls: expected a mapping of station id to URL, found {opts['checkin_urls']!r}")
+        raise YizhanError(f"{where}: plugins: yizhan: checkin_urls: " + _("expected a mapping of station id to URL, found {value}")
+                          .format(value=repr(opts["checkin_urls"])))
     days = opts["holidays"]
     if not isinstance(days, list) or not all(isinstance(d, (str, dt.date)) for d in days):
-        raise YizhanError(f"{where}: plugins: yizhan: holidays: expected a list of dates like 2026-10-01, found {days!r}")
+        raise YizhanError(f"{where}: plugins: yizhan: holidays: " + _("expected a list of dates like 2026-10-01, found {value}")
+                          .format(value=repr(days)))
     services = _services(opts["services"], where)
     return Settings(
         project=project,
@@ -97,25 +102,29 @@ def _services(value: Any, where: str) -> tuple[str, ...] | None:
     """The `services` option: None when absent (the default list), else a list of distinct short names."""
     if value is None:
         return None
-    what = f"{where}: plugins: yizhan: services: expected"
+    what = f"{where}: plugins: yizhan: services: "
     if not isinstance(value, list) or not value:
-        raise YizhanError(f"{what} a list of service names like [报到登记, 学习资料], found {value!r}")
+        raise YizhanError(what + _("expected a list of service names like [报到登记, 学习资料], found {value}").format(value=repr(value)))
     if len(value) > SERVICES_MAX:
-        raise YizhanError(f"{what} at most {SERVICES_MAX} services, found {len(value)}")
+        raise YizhanError(what + _("expected at most {max} services, found {n}").format(max=SERVICES_MAX, n=len(value)))
     names: list[str] = []
     for i, name in enumerate(value):
         if not isinstance(name, str) or not name.strip():
-            raise YizhanError(f"{what} a service name in item {i + 1}, found {name!r}")
+            raise YizhanError(what + _("expected a service name in item {item}, found {value}").format(item=i + 1, value=repr(name)))
         name = name.strip()
         if bad := _CONTROL.search(name):
-            raise YizhanError(f"{what} a service name without control characters in item {i + 1}, found U+{ord(bad.group()):04X} in {name!r}")
+            raise YizhanError(what + _("expected a service name without control characters in item {item}, found U+{code} in {value}")
+                              .format(item=i + 1, code=f"{ord(bad.group()):04X}", value=repr(name)))
         if sep := next((c for c in name if c in _SEPARATORS), None):
-            raise YizhanError(f"{what} one service per item, without {' '.join(_SEPARATORS)} (they separate services in a "
-                              f"spreadsheet cell), found {sep!r} in item {i + 1}, {name!r}")  # fmt: skip
+            raise YizhanError(what + _("expected one service per item, without {separators} (they separate services in a "
+                                     "spreadsheet cell), found {sep} in item {item}, {value}")
+                              .format(separators=" ".join(_SEPARATORS), sep=repr(sep), item=i + 1, value=repr(name)))  # fmt: skip
         if len(name) > SERVICE_MAX:
-            raise YizhanError(f"{what} at most {SERVICE_MAX} characters in item {i + 1}, found {len(name)} in {name!r}")
+            raise YizhanError(what + _("expected at most {max} characters in item {item}, found {n} in {value}")
+                              .format(max=SERVICE_MAX, item=i + 1, n=len(name), value=repr(name)))
         if name in names:
-            raise YizhanError(f"{what} each service once, found {name!r} in items {names.index(name) + 1} and {i + 1}")
+            raise YizhanError(what + _("expected each service once, found {value} in items {first} and {item}")
+                              .format(value=repr(name), first=names.index(name) + 1, item=i + 1))
         names.append(name)
     return tuple(names)
 
@@ -133,12 +142,13 @@ def load(project: Path) -> Settings:
 
     path = project / CONFIG_FILE
     if not path.is_file():
-        raise YizhanError(f"{path} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
+        raise YizhanError(_("{path} not found: run yizhan in a yizhan project folder (one with mkdocs.yml, stations/ and content/)")
+                          .format(path=path))
     try:
         with path.open("rb") as f:
             raw = yaml_load(f)
     except (ConfigurationError, OSError) as err:
-        raise YizhanError(f"{path}: {err}") from None
+        raise YizhanError(f"{path}: {os_error(err) if isinstance(err, OSError) else err}") from None
     if not isinstance(raw, dict):
-        raise YizhanError(f"{path}: expected a mapping of settings, found {type(raw).__name__}")
+        raise YizhanError(f"{path}: " + _("expected a mapping of settings, found {value}").format(value=type(raw).__name__))
     return settings(project, raw, _plugin_options(raw, str(path)), raw)
