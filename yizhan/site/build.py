@@ -17,6 +17,7 @@ from yizhan import config
 from yizhan.config import Settings
 from yizhan.durable import owned
 from yizhan.errors import Problem, YizhanError
+from yizhan.i18n import _
 from yizhan.posters.index import link_into_site, load_index
 from yizhan.stations.check import load_network
 
@@ -53,7 +54,7 @@ def build_site(project: Path, stations: Path, out: Path, shown: str | None = Non
     settings = settings or config.load(project)
     site = out / "site"
     if not owned(site):
-        raise YizhanError(f"{site} exists and was not made by yizhan: refusing to replace it (choose another --out)")
+        raise YizhanError(_("{folder} exists and was not made by yizhan: refusing to replace it (choose another --out)").format(folder=site))
     if extra is not None:
         extra.prepare(network, settings)
     posters = extra.planned() if extra is not None else load_index(project / settings.posters)

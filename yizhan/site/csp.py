@@ -23,7 +23,7 @@ ALIGNMENTS = ("text-align: left;", "text-align: right;", "text-align: center;") 
 POLICY = (
     "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'"
+    "base-uri 'self'; form-action 'self'"  # i18n: not for people (an HTTP header)
 )
 
 

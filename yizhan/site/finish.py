@@ -33,4 +33,4 @@ def add_policies(site: Path, data_pages: set[str], engine_styles: tuple[str, ...
 def finish_site(site: Path) -> None:
     """The service worker (after the pages are final: it precaches them by content) and the marker."""
     write_service_worker(site)
-    (site / MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")
+    (site / MARKER).write_text("built by yizhan; `yizhan build` replaces this folder\n", encoding="utf-8")  # i18n: not for people (a marker file)

@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin
 from yizhan import config as project_config
 from yizhan.config import CONFIG_FILE, PLUGIN, Settings
 from yizhan.errors import CheckFailed, YizhanError
+from yizhan.i18n import _
 from yizhan.posters.index import PosterIndex, link_into_site, load_index
 from yizhan.stations.check import load_network
 
@@ -161,4 +162,4 @@ def build_with_mkdocs(settings: Settings, tree: Path, site: Path, data_pages: se
         finally:
             cfg.plugins.on_shutdown()  # type: ignore[attr-defined]
     except exceptions.MkDocsException as err:
-        raise YizhanError(f"site build failed: {err}") from None
+        raise YizhanError(_("site build failed: {error}").format(error=err)) from None

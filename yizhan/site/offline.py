@@ -48,7 +48,7 @@ self.addEventListener("fetch", function (event) {
     return hit || fetch(request).then(function (r) { return remember(request, r); });
   }));
 });
-"""
+"""  # i18n: not for people (JavaScript)
 
 
 def service_worker(site: Path) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from yizhan.durable import owned, replacing
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 MANIFEST = ".yizhan-tree.json"  # the files yizhan wrote here: the only ones it ever removes
 
@@ -39,7 +40,8 @@ def _same(path: Path, data: bytes) -> bool:
 def write_tree(folder: Path, files: dict[str, bytes]) -> Changes:
     """Make `folder` hold exactly `files` (among the files yizhan manages there)."""
     if not owned(folder, MANIFEST):
-        raise YizhanError(f"{folder} exists and was not made by yizhan: refusing to write the pages there (choose another --out)")
+        raise YizhanError(_("{folder} exists and was not made by yizhan: refusing to write the pages there (choose another --out)")
+                          .format(folder=folder))
     try:
         before = set(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
     except (OSError, ValueError):

@@ -13,6 +13,7 @@ import yaml
 
 from yizhan.config import PLUGIN, Settings
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 from .generate import CSS, JS, THEME_DIR
 
@@ -41,15 +42,17 @@ def engine_config(settings: Settings, tree: Path, site: Path) -> dict[str, objec
 def build_with_zensical(settings: Settings, tree: Path, site: Path) -> None:
     """Run `zensical build` over the tree into `site` (which must lie in the tree's parent folder)."""
     if importlib.util.find_spec("zensical") is None:
-        raise YizhanError("the zensical engine needs Zensical: pip install 'yizhan[zensical]' (or build with the default engine)")
+        raise YizhanError(_("the zensical engine needs Zensical: pip install 'yizhan[zensical]' (or build with the default engine)"))
     config = tree.parent / CONFIG
     try:
         text = yaml.safe_dump(engine_config(settings, tree, site), allow_unicode=True, sort_keys=False)
     except yaml.YAMLError as err:
-        raise YizhanError(f"{settings.project / 'mkdocs.yml'}: Zensical gets a plain copy of it, and this one holds {err}") from None
+        raise YizhanError(f"{settings.project / 'mkdocs.yml'}: " + _("Zensical gets a plain copy of it, and this one holds {error}")
+                          .format(error=err)) from None
     config.write_text(text, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "zensical", "build", "-f", CONFIG], cwd=tree.parent,
                          capture_output=True, text=True, check=False)  # fmt: skip
     if run.returncode != 0 or not (site / "index.html").is_file():
         output = (run.stdout + run.stderr).strip().splitlines()
-        raise YizhanError("site build failed (zensical): " + (output[-1] if output else f"exit status {run.returncode}"))
+        reason = output[-1] if output else _("exit status {code}").format(code=run.returncode)
+        raise YizhanError(_("site build failed (zensical): {reason}").format(reason=reason))
