@@ -107,8 +107,8 @@ def test_the_station_cache_works_without_a_user_id(tmp_path: Path) -> None:
             network, save = network_and_saver(Path({str(ROOT / "stations")!r}), "stations", Path({str(tmp_path / "cache.pickle")!r}), racy_ns=0)
             save()
             print(len(network))
-        from yizhan.stations.cache import _read, code_key
-        print(len(_read(Path({str(tmp_path / "cache.pickle")!r}), code_key())))  # the entries a third run would reuse
+        from yizhan.stations.cache import _read, cache_key
+        print(len(_read(Path({str(tmp_path / "cache.pickle")!r}), cache_key())))  # the entries a third run would reuse
     '''
     result = run_as_windows(tmp_path, body)
     assert (result.returncode, result.stdout, result.stderr) == (0, "77\n77\n77\n", "")

@@ -68,8 +68,8 @@ def test_a_list_of_services_is_read_in_order_and_stripped(tmp_path: Path) -> Non
     ("[报到登记, '']", "expected a service name in item 2, found ''"),
     ("[报到登记, null]", "expected a service name in item 2, found None"),
     ('[报到登记, "学习\\t资料"]', "expected a service name without control characters in item 2, found U+0009 in '学习\\t资料'"),
-    ("[报到登记, 学习资料、党员活动]", "expected one service per item, without 、 ， , ; ； / (they separate services in a "
-                                   "spreadsheet cell), found '、' in item 2, '学习资料、党员活动'"),
+    ("[报到登记, 学习资料、党员活动]", ("expected one service per item, without 、 ， , ; ； / (they separate services in a "
+                                    "spreadsheet cell), found '、' in item 2, '学习资料、党员活动'")),
     ("[报到登记, " + "学" * 21 + "]", f"expected at most 20 characters in item 2, found 21 in '{'学' * 21}'"),
     ("[报到登记, 学习资料, 党员活动, 学习资料]", "expected each service once, found '学习资料' in items 2 and 4"),
     ("[" + ", ".join(f"服务{i}" for i in range(33)) + "]", "expected at most 32 services, found 33"),
