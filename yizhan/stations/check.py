@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from yizhan.errors import CheckFailed, Problem, YizhanError
+from yizhan.i18n import _
 
-from .fields import FIELDS, ID_MAX, ID_RE, SUBFIELDS, FileCheck, check_file, did_you_mean, q
+from .fields import FIELDS, ID_MAX, ID_RE, SUBFIELDS, FileCheck, about, check_file, did_you_mean, q
 from .model import Network, Station
 from .source import Source
 from .vocab import LEVELS, PARENT_LEVEL
@@ -33,7 +34,8 @@ def check_stations(root: Path, shown_root: str | None = None, services: Sequence
     Problems include warnings (`Problem.warning`), which fail nothing: the Network carries them too.
     """
     if not root.is_dir():
-        raise YizhanError(f"station folder {root} not found: expected a folder of station YAML files (use --stations DIR)")
+        raise YizhanError(_("station folder {folder} not found: expected a folder of station YAML files (use --stations DIR)").format(
+            folder=root))
     base = shown_root if shown_root is not None else str(root)
     return assemble((check_file(path, os.path.join(base, os.path.relpath(path, root)), services=services) for path in station_files(root)), root)
 
@@ -57,15 +59,15 @@ def assemble(files: Iterable[FileCheck], root: Path) -> tuple[Network | None, li
         if ident in meta:
             other = meta[ident][2]
             o_line, o_col = other.at(("id",))
-            problems.append(src.problem(("id",), f"id: duplicate id {q(ident)}: also used by {other.path}:{o_line}:{o_col}"))
+            problems.append(src.problem(("id",), _duplicate(ident, f"{other.path}:{o_line}:{o_col}")))
             line, col = src.at(("id",))
-            problems.append(other.problem(("id",), f"id: duplicate id {q(ident)}: also used by {src.path}:{line}:{col}"))
+            problems.append(other.problem(("id",), _duplicate(ident, f"{src.path}:{line}:{col}")))
             continue
         meta[ident] = (f.level, f.parent, src)
         if f.station:
             stations[ident] = f.station
     if not meta and not problems:
-        raise YizhanError(f"no station files (*.yml) found in {root}")
+        raise YizhanError(_("no station files (*.yml) found in {folder}").format(folder=root))
     problems.extend(_check_parents(meta))
     if problems:
         return None, sorted(set(problems + warnings))
@@ -80,11 +82,14 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
         if not parent or level == "center":
             continue
         if parent not in meta:
-            out.append(src.problem(("parent",), f"parent: expected the id of an existing station, found {q(parent)}{did_you_mean(parent, ids)}"))
+            out.append(src.problem(("parent",), _parent(_("expected the id of an existing station, found {found}{hint}").format(
+                found=q(parent), hint=did_you_mean(parent, ids)))))
             continue
         want, got = PARENT_LEVEL.get(level), meta[parent][0]
         if want and got and got != want:
-            out.append(src.problem(("parent",), f"parent: a {level} ({LEVELS[level]}) must have a {want} ({LEVELS[want]}) as parent, found {q(parent)}, which is a {got} ({LEVELS[got]})"))
+            out.append(src.problem(("parent",), _parent(_("a {level} ({level_zh}) must have a {want} ({want_zh}) as parent, found "
+                                                           "{parent}, which is a {got} ({got_zh})").format(
+                level=level, level_zh=LEVELS[level], want=want, want_zh=LEVELS[want], parent=q(parent), got=got, got_zh=LEVELS[got]))))
     state: dict[str, int] = {}
     for start in ids:
         chain: list[str] = []
@@ -96,10 +101,18 @@ def _check_parents(meta: dict[str, tuple[str, str | None, Source]]) -> list[Prob
         if node in meta and state.get(node) == 1:
             cycle = chain[chain.index(node):] + [node]
             for member in cycle[:-1]:
-                out.append(meta[member][2].problem(("parent",), f"parent: stations form a cycle: {' → '.join(cycle)}"))
+                out.append(meta[member][2].problem(("parent",), _parent(_("stations form a cycle: {cycle}").format(cycle=" → ".join(cycle)))))
         for member in chain:
             state[member] = 2
     return out
+
+
+def _duplicate(ident: str, other: str) -> str:
+    return about("id", _("duplicate id {id}: also used by {place}").format(id=q(ident), place=other))
+
+
+def _parent(message: str) -> str:
+    return about("parent", message)
 
 
 def load_network(root: Path, shown_root: str | None = None, services: Sequence[str] | None = None) -> Network:

@@ -6,12 +6,13 @@ import datetime as dt
 import difflib
 import json
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from yizhan.errors import Problem
+from yizhan.i18n import N_, _, field
 
 from . import geo
 from .hours import HoursError, parse_hours
@@ -42,12 +43,13 @@ SUBFIELDS = {
     "hotlines": {"number": True, "label": False},
     "contacts": {"name": True, "role": False, "phone": False},
 }
-EXAMPLES = {
-    "id": "a slug like wuxi-liangxi-chongansi", "name": "the station's name", "level": "center, station, window or point",
-    "operator": "the organisation that runs it", "region": "{city: 无锡市, district: 梁溪区, town: 崇安寺街道}",
-    "address": "a street address", "location": "{lat: 31.5789, lon: 120.3009}", "city": "a city such as 无锡市",
-    "lat": "degrees north", "lon": "degrees east", "number": "a phone number in quotes", "name.contact": "a name",
-    "parent": "the id of the station one level up",
+EXAMPLES = {  # translated with _() where shown (the YAML snippets stay as they are)
+    "id": N_("a slug like wuxi-liangxi-chongansi"), "name": N_("the station's name"),
+    "level": N_("center, station, window or point"), "operator": N_("the organisation that runs it"),
+    "region": "{city: 无锡市, district: 梁溪区, town: 崇安寺街道}", "address": N_("a street address"),
+    "location": "{lat: 31.5789, lon: 120.3009}", "city": N_("a city such as 无锡市"), "lat": N_("degrees north"),
+    "lon": N_("degrees east"), "number": N_("a phone number in quotes"), "name.contact": N_("a name"),
+    "parent": N_("the id of the station one level up"),
 }  # fmt: skip
 
 
@@ -59,43 +61,50 @@ def q(value: Any) -> str:
 def found(value: Any) -> str:
     """Describe what YAML produced, for 'found …' in messages."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, int):
-        return f"the integer {value}"
+        return _("the integer {value}").format(value=value)
     if isinstance(value, float):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    return "an empty string" if value == "" else q(value)
+        return _("the date {value}").format(value=value.isoformat())
+    return _("an empty string") if value == "" else q(value)
+
+
+def about(name: str, message: str) -> str:
+    """A message about a field, after the field's name as written (with its Chinese label in Chinese), like the
+    `path:line:col: ` before it: 'hotlines[0].number: expected …'."""
+    return f"{field(name)}: {message}"
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """' (did you mean "x"?)' for a close match, else ''."""
     near = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f" (did you mean {q(near[0])}?)" if near else ""
+    return _(" (did you mean {suggestion}?)").format(suggestion=q(near[0])) if near else ""
 
 
 def _fields(src: Source, key: Key, value: Any, spec: dict[str, bool], what: str, out: list[Problem]) -> bool:
     """Check a mapping's keys: unknown ones (with did-you-mean) and missing required ones."""
-    label = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in key).replace(".[", "[") or what
+    path = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in key).replace(".[", "[")
     if not isinstance(value, dict):
-        out.append(src.problem(key, f"{label}: expected a mapping of {', '.join(spec)}, found {found(value)}"))
+        expected = _("expected a mapping of {fields}, found {found}").format(fields=", ".join(map(field, spec)), found=found(value))
+        out.append(src.problem(key, f"{field(path) if path else _(what)}: {expected}"))
         return False
     for name in value:
         if name not in spec:
-            hint = did_you_mean(name, list(spec)) or f" (expected one of {', '.join(spec)})"
-            out.append(src.problem(key + (name,), f"unknown field {q(name)}{hint}", on_key=True))
+            hint = did_you_mean(name, list(spec)) or _(" (expected one of {fields})").format(fields=", ".join(map(field, spec)))
+            out.append(src.problem(key + (name,), _("unknown field {name}{hint}").format(name=q(name), hint=hint), on_key=True))
     for name, required in spec.items():
         if required and name not in value:
-            where = f"{label}." if key else ""
-            example = EXAMPLES.get(name, name)
-            out.append(src.problem(key, f"missing field {q(where + name)}: expected {example}"))
+            where = f"{path}." if key else ""
+            example = _(EXAMPLES[name]) if name in EXAMPLES else field(name)
+            out.append(src.problem(key, _('missing field "{field}": expected {example}').format(field=field(where + name), example=example)))
     return True
 
 
@@ -109,7 +118,7 @@ class _Checker:
         self.meta: tuple[str | None, str, str | None] = (None, "", None)
 
     def bad(self, key: Key, message: str, offset: int = 0) -> None:
-        self.out.append(self.src.problem(key, f"{_label(key)}: {message}", offset=offset))
+        self.out.append(self.src.problem(key, about(_label(key), message), offset=offset))
 
     def text(self, key: Key, value: Any, required: bool = True, limit: int = 200) -> str:
         """A non-empty single-line string (or '' when absent and optional)."""
@@ -117,27 +126,31 @@ class _Checker:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool) and key[-1] in ("number", "phone"):
             raw = self.src.raw.get(key, str(value))
-            lost = " (losing its leading 0)" if raw.startswith("0") else ""
-            self.bad(key, f"expected a phone number in quotes, found {raw} which YAML read as the integer {value}{lost}: write {q(raw)}")
+            lost = _(" (losing its leading 0)") if raw.startswith("0") else ""
+            self.bad(key, _("expected a phone number in quotes, found {raw} which YAML read as the integer {value}{lost}: write "
+                            "{quoted}").format(raw=raw, value=value, lost=lost, quoted=q(raw)))
             return ""
         if not isinstance(value, str):
-            self.bad(key, f"expected text, found {found(value)}")
+            self.bad(key, _("expected text, found {found}").format(found=found(value)))
             return ""
         value = value.strip()
         if required and not value:
-            self.bad(key, f"expected {EXAMPLES.get(key[-1], 'text') if isinstance(key[-1], str) else 'text'}, found an empty string")
+            example = EXAMPLES.get(key[-1]) if isinstance(key[-1], str) else None
+            self.bad(key, _("expected {expected}, found an empty string").format(expected=_(example) if example else _("text")))
         elif bad := _CONTROL.search(value):
-            self.bad(key, f"expected text without control characters, found U+{ord(bad.group()):04X} at character {bad.start() + 1}")
+            self.bad(key, _("expected text without control characters, found {code} at character {position}").format(
+                code=f"U+{ord(bad.group()):04X}", position=bad.start() + 1))
         elif "\n" in value:
-            self.bad(key, f"expected one line of text, found {q(value)}")
+            self.bad(key, _("expected one line of text, found {found}").format(found=q(value)))
         elif len(value) > limit:
-            self.bad(key, f"expected at most {limit} characters, found {len(value)}")
+            self.bad(key, _("expected at most {limit} characters, found {count}").format(limit=limit, count=len(value)))
         return value
 
     def choice(self, key: Key, value: Any, choices: list[str], what: str) -> str:
         if value in choices:
             return str(value)
-        self.bad(key, f"expected {what}, found {found(value)}{did_you_mean(str(value), choices)}")
+        self.bad(key, _("expected {expected}, found {found}{hint}").format(expected=what, found=found(value),
+                                                                           hint=did_you_mean(str(value), choices)))
         return ""
 
     def phone(self, key: Key, value: Any) -> tuple[str, str]:
@@ -152,24 +165,26 @@ class _Checker:
 
     def station(self) -> Station | None:
         src, d = self.src, self.src.data
-        if not _fields(src, (), d, FIELDS, "station", self.out):
+        if not _fields(src, (), d, FIELDS, N_("station"), self.out):
             return None
         ident = d.get("id")
         if "id" in d:
             if not isinstance(ident, str) or not ID_RE.fullmatch(ident) or len(ident) > ID_MAX:
-                self.bad(("id",), f"expected lowercase letters, digits and single hyphens, at most {ID_MAX} characters (like wuxi-liangxi-chongansi), found {found(ident)}")
+                self.bad(("id",), _("expected lowercase letters, digits and single hyphens, at most {limit} characters (like "
+                                    "wuxi-liangxi-chongansi), found {found}").format(limit=ID_MAX, found=found(ident)))
                 ident = None
-        level = self.choice(("level",), d.get("level"), list(LEVELS), "one of " + ", ".join(LEVELS)) if "level" in d else ""
+        level = self.choice(("level",), d.get("level"), list(LEVELS), _("one of {choices}").format(choices=", ".join(LEVELS))) if "level" in d else ""
         parent = d.get("parent")
         if "parent" in d and parent is not None and not isinstance(parent, str):
-            self.bad(("parent",), f"expected {EXAMPLES['parent']}, found {found(parent)}")
+            self.bad(("parent",), _("expected {expected}, found {found}").format(expected=_(EXAMPLES["parent"]), found=found(parent)))
             parent = None
         if level == "center" and parent:
-            self.bad(("parent",), f"a center (市级中心) has no parent, found {q(parent)}")
+            self.bad(("parent",), _("a center (市级中心) has no parent, found {parent}").format(parent=q(parent)))
             parent = None
         elif level and level != "center" and not parent:
             want = PARENT_LEVEL[level]
-            self.out.append(src.problem((), f"missing field \"parent\": a {level} ({LEVELS[level]}) needs the id of its {want} ({LEVELS[want]})"))
+            self.out.append(src.problem((), _('missing field "{field}": a {level} ({level_zh}) needs the id of its {want} ({want_zh})').format(
+                field=field("parent"), level=level, level_zh=LEVELS[level], want=want, want_zh=LEVELS[want])))
         name = self.text(("name",), d.get("name"), required="name" in d)
         operator = self.text(("operator",), d.get("operator"), required="operator" in d)
         address = self.text(("address",), d.get("address"), required="address" in d)
@@ -181,7 +196,7 @@ class _Checker:
         services = self.services(d.get("services"))
         kiosk = d.get("kiosk", False)
         if not isinstance(kiosk, bool):
-            self.bad(("kiosk",), f"expected true or false, found {found(kiosk)}")
+            self.bad(("kiosk",), _("expected true or false, found {found}").format(found=found(kiosk)))
         notes, notes_html = self.notes(d.get("notes") or "")
         updated = self.updated(d.get("updated"))
         self.meta = (ident, level, parent)
@@ -197,22 +212,23 @@ class _Checker:
         if value == "":
             return "", ""
         if not isinstance(value, str):
-            self.bad(key, f"expected Markdown text, found {found(value)}")
+            self.bad(key, _("expected Markdown text, found {found}").format(found=found(value)))
             return "", ""
         if len(value) > MAX_NOTES:
-            self.bad(key, f"expected at most {MAX_NOTES:,} characters, found {len(value):,}")
+            self.bad(key, _("expected at most {limit} characters, found {count}").format(limit=f"{MAX_NOTES:,}", count=f"{len(value):,}"))
             return "", ""
         if value.count("[") > MAX_BRACKETS:
-            self.bad(key, f"expected at most {MAX_BRACKETS} [ (links and images), found {value.count('['):,}")
+            self.bad(key, _("expected at most {limit} [ (links and images), found {count}").format(limit=MAX_BRACKETS,
+                                                                                                   count=f"{value.count('['):,}"))
             return "", ""
         try:
             rendered = render_notes(value)
         except RecursionError:
-            self.bad(key, "expected Markdown with lists or quotes nested a few levels deep, found them nested too deeply")
+            self.bad(key, _("expected Markdown with lists or quotes nested a few levels deep, found them nested too deeply"))
             return "", ""
         for d in rendered.dropped:
             line, col = self.src.inside(key, d.offset)
-            self.warnings.append(Problem(self.src.path, line, col, f"notes: {d.message}", warning=True))
+            self.warnings.append(Problem(self.src.path, line, col, about("notes", d.message), warning=True))
         return value, rendered.html
 
     def hotline(self, key: Key, value: dict[str, Any]) -> Hotline:
@@ -230,7 +246,7 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.bad((name,), f"expected a list, found {found(value)}")
+            self.bad((name,), _("expected a list, found {found}").format(found=found(value)))
             return []
         return [((name, i), v) for i, v in enumerate(value) if _fields(self.src, (name, i), v, SUBFIELDS[name], name, self.out)]
 
@@ -241,7 +257,8 @@ class _Checker:
         district = self.text(("region", "district"), value.get("district"), "district" in value, limit=REGION_MAX)
         town = self.text(("region", "town"), value.get("town"), False, limit=REGION_MAX)
         if not district and level and level != "center" and "district" not in value:
-            self.out.append(self.src.problem(("region",), "missing field \"region.district\": expected the district or county, like 梁溪区"))
+            self.out.append(self.src.problem(("region",), _('missing field "{field}": expected the district or county, like 梁溪区').format(
+                field=field("region.district"))))
         return Region(city, district, town)
 
     def location(self, value: Any) -> tuple[float | None, float | None]:
@@ -251,22 +268,29 @@ class _Checker:
         for axis in ("lat", "lon"):
             v = value.get(axis)
             if axis in value and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                self.bad(("location", axis), f"expected a number ({EXAMPLES[axis]}), found {found(v)}")
+                self.bad(("location", axis), _("expected a number ({example}), found {found}").format(example=_(EXAMPLES[axis]), found=found(v)))
             elif axis in value:
                 nums[axis] = float(v)
         datum = value.get("datum", "wgs84")
         if not isinstance(datum, str) or datum not in DATUMS:
-            self.bad(("location", "datum"), f"expected one of {', '.join(DATUMS)}, found {found(datum)}{did_you_mean(str(datum), list(DATUMS))}")
+            self.bad(("location", "datum"), _("expected {expected}, found {found}{hint}").format(
+                expected=_("one of {choices}").format(choices=", ".join(DATUMS)), found=found(datum),
+                hint=did_you_mean(str(datum), list(DATUMS))))
         if len(nums) < 2:
             return None, None
         lat, lon = nums["lat"], nums["lon"]
         if not geo.in_china(lat, lon):
             if geo.in_china(lon, lat):
-                self.bad(("location",), f"lat and lon look swapped: expected lat (north, {geo.LAT_RANGE[0]}–{geo.LAT_RANGE[1]}) and lon (east, {geo.LON_RANGE[0]}–{geo.LON_RANGE[1]}), found lat {lat}, lon {lon}")
+                self.bad(("location",), _("lat and lon look swapped: expected lat (north, {lat_min}–{lat_max}) and lon (east, "
+                                          "{lon_min}–{lon_max}), found lat {lat}, lon {lon}").format(
+                    lat_min=geo.LAT_RANGE[0], lat_max=geo.LAT_RANGE[1], lon_min=geo.LON_RANGE[0], lon_max=geo.LON_RANGE[1],
+                    lat=lat, lon=lon))
             else:
                 for axis, rng in (("lat", geo.LAT_RANGE), ("lon", geo.LON_RANGE)):
                     if not rng[0] <= nums[axis] <= rng[1]:
-                        self.bad(("location", axis), f"expected a {'latitude' if axis == 'lat' else 'longitude'} inside China ({rng[0]}–{rng[1]}), found {nums[axis]}")
+                        what = (_("expected a latitude inside China ({min}–{max}), found {value}") if axis == "lat"
+                                else _("expected a longitude inside China ({min}–{max}), found {value}"))
+                        self.bad(("location", axis), what.format(min=rng[0], max=rng[1], value=nums[axis]))
             return None, None
         if datum == "gcj02":
             lat, lon = geo.gcj02_to_wgs84(lat, lon)
@@ -275,8 +299,9 @@ class _Checker:
     def hours(self, value: Any) -> Any:
         key = ("hours",)
         if not isinstance(value, str):
-            hint = " (YAML reads unquoted off/no as false: write \"off\" in quotes)" if isinstance(value, bool) else ""
-            self.bad(key, f"expected opening hours like \"Mo-Fr 08:30-17:30; PH off\", found {found(value)}{hint}")
+            hint = _(' (YAML reads unquoted off/no as false: write "off" in quotes)') if isinstance(value, bool) else ""
+            self.bad(key, _('expected opening hours like "Mo-Fr 08:30-17:30; PH off", found {found}{hint}').format(
+                found=found(value), hint=hint))
             return None
         try:
             return parse_hours(value)
@@ -286,13 +311,13 @@ class _Checker:
                     osm = convert_zh(value)
                 except HoursError as why:
                     if _CJK.search(value):
-                        self.bad(key, f"{why} (or write OSM hours like \"Mo-Fr 09:00-17:00; PH off\")")
+                        self.bad(key, _('{problem} (or write OSM hours like "Mo-Fr 09:00-17:00; PH off")').format(problem=why))
                         return None
                     shift = 1 if self.src.style.get(key) in ("'", '"') else 0
                     self.bad(key, str(err), offset=err.offset + shift)
                 else:
-                    self.bad(key, f"write {json.dumps(osm, ensure_ascii=False)} (the same hours in the form yizhan reads); "
-                                  "`yizhan check --fix` rewrites it in the file")  # fmt: skip
+                    self.bad(key, _("write {hours} (the same hours in the form yizhan reads); `yizhan check --fix` rewrites it in "
+                                    "the file").format(hours=json.dumps(osm, ensure_ascii=False)))  # fmt: skip
                 return None
             shift = 1 if self.src.style.get(key) in ("'", '"') else 0
             self.bad(key, str(err), offset=err.offset + shift)
@@ -302,11 +327,12 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.bad(("services",), f"expected a list of services, found {found(value)}")
+            self.bad(("services",), _("expected a list of services, found {found}").format(found=found(value)))
             return []
         for i, s in enumerate(value):
             if s not in self.vocab:
-                self.bad(("services", i), f"expected a service from the project list ({'、'.join(self.vocab)}), found {found(s)}{did_you_mean(str(s), self.vocab)}")
+                self.bad(("services", i), _("expected a service from the project list ({services}), found {found}{hint}").format(
+                    services="、".join(self.vocab), found=found(s), hint=did_you_mean(str(s), self.vocab)))
         return [s for s in value if s in self.vocab]
 
     def updated(self, value: Any) -> dt.date | None:
@@ -315,7 +341,7 @@ class _Checker:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.bad(("updated",), f"expected a date like 2026-11-01, found {found(value)}")
+            self.bad(("updated",), _("expected a date like 2026-11-01, found {found}").format(found=found(value)))
             return None
 
 

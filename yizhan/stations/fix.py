@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from yizhan.i18n import _
+
 from .hours import HoursError, parse_hours
 from .hours_zh import convert_zh
 
@@ -73,7 +75,7 @@ def fix_hours(path: Path) -> Fix | None:
     except HoursError:
         return None  # the check reports it, with every problem
     if not os.stat(path).st_mode & 0o200:
-        raise PermissionError(13, "the file is read-only: not changed", str(path))
+        raise PermissionError(_("the file is read-only: not changed"))  # no errno: shown as written, not as "permission denied"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     span = text[start:end]
     tail = span[len(span.rstrip()) :] if span.startswith(("|", ">")) else ""  # a block scalar ends with its line end

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from yizhan.i18n import _
+
 from .hours import DAYS, HoursError, _hm, parse_hours
 
 _DIGIT = "一二三四五六日天七"
@@ -98,7 +100,7 @@ def _times(text: str, where: str, problems: list[str]) -> list[tuple[int, int]]:
             s = _minutes(m[1], m[2], m[3], m[4], False)
             e = _minutes(m[5] or (m[1] if m[1] in ("下午", "晚上") else None), m[6], m[7], m[8], True)
         except ValueError as err:
-            problems.append(f"“{m[0]}”: {err} is not a time of day (00:00 to 24:00)")
+            problems.append(_("“{text}”: {time} is not a time of day (00:00 to 24:00)").format(text=m[0], time=err))
             continue
         if e <= s:
             if m[5] is None and e < 720 and s < e + 720 and s < 1080:
@@ -106,16 +108,16 @@ def _times(text: str, where: str, problems: list[str]) -> list[tuple[int, int]]:
             elif e < s and s >= 1080:
                 e += 1440  # 22:00-02:00: past midnight
             else:
-                problems.append(f"“{m[0]}”: the range is empty (write e.g. 9:00-17:00)")
+                problems.append(_("“{text}”: the range is empty (write e.g. 9:00-17:00)").format(text=m[0]))
                 continue
         if e > 1440 + 720 or (e > 1440 and s < 1080):
-            problems.append(f"“{m[0]}”: cannot tell when this ends (write e.g. 18:00-次日2:00)")
+            problems.append(_("“{text}”: cannot tell when this ends (write e.g. 18:00-次日2:00)").format(text=m[0]))
             continue
         out.append((s, e))
     rest.append(text[pos:])
     left = "".join(rest).strip(" ,、和及")
     if left:
-        problems.append(f"“{where}”: cannot read “{left}” (write times like 9:00-17:00)")
+        problems.append(_("“{text}”: cannot read “{part}” (write times like 9:00-17:00)").format(text=where, part=left))
     return out
 
 
@@ -145,7 +147,7 @@ def _clause(clause: str, r: _Result) -> None:
     if brk:
         found = _times(re.sub(r"\s*休息$", "", c[brk.end() :]), c, r.problems)
         if not found and not any(p.startswith(f"“{c}”") for p in r.problems):
-            r.problems.append(f"“{c}”: a break needs its time, e.g. “中午休息 12:00-13:30”")
+            r.problems.append(_("“{text}”: a break needs its time, e.g. “中午休息 12:00-13:30”").format(text=c))
         r.breaks += found
         return
     holiday = next((h for h in _HOLIDAY if c.startswith(h)), None)
@@ -175,7 +177,7 @@ def _clause(clause: str, r: _Result) -> None:
         return
     if rest in _CLOSED:
         if days is None:
-            r.problems.append(f"“{c}”: which days are closed? e.g. “周日休息”")
+            r.problems.append(_("“{text}”: which days are closed? e.g. “周日休息”").format(text=c))
             return
         for d in days:
             r.week[d] = []
@@ -185,12 +187,13 @@ def _clause(clause: str, r: _Result) -> None:
         if _TIME_RANGE.search(rest):
             days = r.last or list(range(7))  # "9:00-17:00" alone: every day
         else:
-            r.problems.append(f"“{c}”: which days? start with 周一至周五, 工作日, 每天, 周末 or 周六")
+            r.problems.append(_("“{text}”: which days? start with 周一至周五, 工作日, 每天, 周末 or 周六").format(text=c))
             return
     half = next((h for h in _HALF if rest.startswith(h) and not _TIME_RANGE.match(rest)), None)
     if half and rest == half:
         example = "9:00-12:00" if half == "上午" else "14:00-17:30"
-        r.problems.append(f"“{c}”: {half} needs its hours, e.g. “{c.replace(half, '')} {example}”")
+        r.problems.append(_("“{text}”: {half} needs its hours, e.g. “{days} {example}”").format(
+            text=c, half=half, days=c.replace(half, ""), example=example))
         return
     found = _times(rest, c, r.problems)
     if found:
@@ -286,14 +289,14 @@ def convert_zh(text: str) -> str:
     for clause in _clauses(norm):
         _clause(clause, r)
     if not r.problems and all(w is None for w in r.week) and r.ph is None:
-        r.problems.append("no days or times found (write e.g. “周一至周五 9:00-17:00”)")
+        r.problems.append(_("no days or times found (write e.g. “周一至周五 9:00-17:00”)"))
     if r.problems:
-        raise HoursError("cannot convert the hours: " + "; ".join(r.problems), 0)
+        raise HoursError(_("cannot convert the hours: {problems}").format(problems=_("; ").join(r.problems)), 0)
     osm = _osm(r)
     if not osm:
-        raise HoursError("cannot convert the hours: every day is closed (write e.g. “周一至周五 9:00-17:00”)", 0)
+        raise HoursError(_("cannot convert the hours: every day is closed (write e.g. “周一至周五 9:00-17:00”)"), 0)
     try:
         parse_hours(osm)  # what we write is always valid
     except HoursError as err:
-        raise HoursError(f"cannot convert the hours: {err} (write e.g. “周一至周五 9:00-17:00”)", 0) from None
+        raise HoursError(_("cannot convert the hours: {error} (write e.g. “周一至周五 9:00-17:00”)").format(error=err), 0) from None
     return osm

@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from yizhan.i18n import _
+
 TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "hr", "a", "img",
         "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
@@ -127,21 +129,24 @@ def render(text: str) -> Notes:
     dropped: list[Dropped] = []
     before, after = _refs(raw), _refs(clean)
     used: set[int] = set()
-    for (tag, _, value, alt), (_, _, kept, _) in zip(before, after):
+    for (tag, _attr, value, alt), (_tag, _attr2, kept, _alt) in zip(before, after):
         if value and not kept:
             pos = _find(text, value.split("\n")[0], used)
             if tag == "a":
-                dropped.append(Dropped(pos, f"link to {_shown(value)} removed: links may go only to http(s), tel: or mailto: "
-                                            "addresses or to pages of this site"))  # fmt: skip
+                dropped.append(Dropped(pos, _("link to {link} removed: links may go only to http(s), tel: or mailto: "
+                                              "addresses or to pages of this site").format(link=_shown(value))))  # fmt: skip
             else:
-                dropped.append(Dropped(pos, f"image {_shown(value)} removed: images must come from this site, which makes no "
-                                            f"outside requests (its text {_shown(alt)} is shown instead)"))  # fmt: skip
+                dropped.append(Dropped(pos, _("image {image} removed: images must come from this site, which makes no "
+                                              "outside requests (its text {text} is shown instead)").format(
+                                                  image=_shown(value), text=_shown(alt))))  # fmt: skip
     if len(before) != len(after):  # pragma: no cover - the allow-list keeps every <a> and <img>
-        dropped.append(Dropped(0, "links or images removed by the sanitizer"))
+        dropped.append(Dropped(0, _("links or images removed by the sanitizer")))
     for m in _ATTR_LIST.finditer(text):
-        dropped.append(Dropped(m.start(), f"{_shown(m.group())} is shown as text: attribute lists ({{…}}) do not apply in notes"))
+        dropped.append(Dropped(m.start(), _("{text} is shown as text: attribute lists ({{…}}) do not apply in notes").format(
+            text=_shown(m.group()))))
     for m in _TAG.finditer(text):
-        dropped.append(Dropped(m.start(), f"{_shown(m.group())} is shown as text: HTML does not apply in notes, write Markdown"))
+        dropped.append(Dropped(m.start(), _("{text} is shown as text: HTML does not apply in notes, write Markdown").format(
+            text=_shown(m.group()))))
     return Notes(clean, tuple(sorted(dropped, key=lambda d: d.offset)))
 
 

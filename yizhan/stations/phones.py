@@ -6,6 +6,8 @@ import json
 import re
 from functools import lru_cache
 
+from yizhan.i18n import N_, _
+
 _SEP = re.compile(r"[\s\-()（）]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # 010 and 02X take 8-digit local numbers; other area codes (0XXX) take 7 or 8.
@@ -13,10 +15,10 @@ _LANDLINE = re.compile(r"(0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8})")
 _SERVICE = re.compile(r"1\d{2,4}|9\d{4}|[48]00\d{7}")
 _EXT = re.compile(r"(?:转|ext\.?|x|-)(\d{1,6})$", re.I)
 
-EXPECTED = (
+EXPECTED = N_(
     "a mainland phone number (landline with area code like 0510-82700000, "
     "mobile like 13800000000, or service number like 12371)"
-)
+)  # translate with _() where it is shown
 
 
 @lru_cache(maxsize=65536)
@@ -42,17 +44,20 @@ def phone_problem(text: str) -> str | None:
     if international:
         digits = digits[3:]
         if digits.startswith("0"):  # +86 0510 …: the 0 is dialled only inside China
-            return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}: after +86 the area code has no 0 (+86 510 …)"
+            return _("expected {expected}, found {found}: after +86 the area code has no 0 (+86 510 …)").format(
+                expected=_(EXPECTED), found=json.dumps(text, ensure_ascii=False))
     if not digits.isdigit():
-        return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"
+        return _("expected {expected}, found {found}").format(expected=_(EXPECTED), found=json.dumps(text, ensure_ascii=False))
     if in_plan("+86" + digits if international else digits):
         return None
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _SERVICE.fullmatch(digits):
-        return (f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}, which is not in China's numbering plan "
-                "(no such area code, local number length, mobile prefix or service number)")  # fmt: skip
+        return _("expected {expected}, found {found}, which is not in China's numbering plan "
+                 "(no such area code, local number length, mobile prefix or service number)").format(
+            expected=_(EXPECTED), found=json.dumps(text, ensure_ascii=False))  # fmt: skip
     if len(digits) in (7, 8) and digits[0] != "0":
-        return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}: add the area code (e.g. 0510-{digits})"
-    return f"expected {EXPECTED}, found {json.dumps(text, ensure_ascii=False)}"
+        return _("expected {expected}, found {found}: add the area code (e.g. 0510-{digits})").format(
+            expected=_(EXPECTED), found=json.dumps(text, ensure_ascii=False), digits=digits)
+    return _("expected {expected}, found {found}").format(expected=_(EXPECTED), found=json.dumps(text, ensure_ascii=False))
 
 
 def split_extension(text: str) -> tuple[str, str]:

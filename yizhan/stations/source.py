@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from yizhan.errors import Problem
+from yizhan.i18n import _, os_error
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -116,8 +117,10 @@ class _Builder:
     def count(self, event: yaml.Event, n: int) -> None:
         self.values += n
         if self.values > MAX_VALUES:
-            raise _Limit(event, f"YAML error: expected at most {MAX_VALUES:,} values in a station file, found more"
-                                + (" once aliases (*name) are expanded: write the values out instead" if n > 1 else ""))
+            message = (_("YAML error: expected at most {limit} values in a station file, found more once aliases (*name) are "
+                         "expanded: write the values out instead") if n > 1
+                       else _("YAML error: expected at most {limit} values in a station file, found more"))  # fmt: skip
+            raise _Limit(event, message.format(limit=f"{MAX_VALUES:,}"))
 
     def document(self) -> Any:
         """The single document's value, or _EMPTY for an empty file."""
@@ -129,8 +132,8 @@ class _Builder:
         value = self.value(loader.get_event(), (), 1)
         loader.get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
-                                              "but found another document", loader.peek_event().start_mark)  # fmt: skip
+            raise yaml.composer.ComposerError(None, start.start_mark, _("expected a single document in the stream but found "
+                                              "another document"), loader.peek_event().start_mark)  # fmt: skip
         return value
 
     def value(self, event: yaml.Event, key: Key | None, depth: int) -> Any:
@@ -141,9 +144,9 @@ class _Builder:
         kind = type(event)
         if kind is yaml.AliasEvent:
             if event.anchor in self.open:
-                raise _Limit(event, "YAML error: expected plain values, found an alias that contains itself")
+                raise _Limit(event, _("YAML error: expected plain values, found an alias that contains itself"))
             if event.anchor not in self.anchors:
-                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+                raise yaml.composer.ComposerError(None, None, _("found undefined alias {alias}").format(alias=repr(event.anchor)), event.start_mark)
             value, size = self.anchors[event.anchor]
             self.count(event, size)
             return value
@@ -155,7 +158,8 @@ class _Builder:
             value = self.scalar(key, event)
         else:
             if depth > MAX_DEPTH:
-                raise _Limit(event, f"YAML error: expected at most {MAX_DEPTH} levels of nesting (a station uses 3), found deeper nesting")
+                raise _Limit(event, _("YAML error: expected at most {limit} levels of nesting (a station uses 3), found deeper "
+                                      "nesting").format(limit=MAX_DEPTH))
             if event.anchor:
                 self.open.add(event.anchor)
             value = self.sequence(key, depth) if kind is yaml.SequenceStartEvent else self.mapping(key, depth)
@@ -176,12 +180,14 @@ class _Builder:
         if tag == _STR:
             return text
         if tag in _NUMBERS and len(event.value) > MAX_DIGITS:  # int("0x" + 20,000 f) is a number no check can print
-            raise _Limit(event, f"YAML error: expected a number of at most {MAX_DIGITS} characters, found {len(event.value):,}")
+            raise _Limit(event, _("YAML error: expected a number of at most {limit} characters, found {count}").format(
+                limit=MAX_DIGITS, count=f"{len(event.value):,}"))
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return _SCALARS.yaml_constructors.get(tag, _Constructor.construct_undefined)(_SCALARS, node)
         except (KeyError, IndexError, AttributeError, ValueError, TypeError, OverflowError):  # e.g. !!bool maybe, !!int ""
-            raise _Limit(event, f"YAML error: {event.value!r} cannot be read as {tag.rsplit(':', 1)[-1]}") from None
+            raise _Limit(event, _("YAML error: {value} cannot be read as {type}").format(
+                value=repr(event.value), type=tag.rsplit(":", 1)[-1])) from None
 
     def sequence(self, key: Key | None, depth: int) -> list[Any]:
         out: list[Any] = []
@@ -205,7 +211,7 @@ class _Builder:
                 self.value(kev, None, depth + 1)
             if name in out:
                 line, col = _mark(kev)
-                self.problems.append(Problem(self.src.path, line, col, f"duplicate key {name!r}: each field may appear once"))
+                self.problems.append(Problem(self.src.path, line, col, _("duplicate key {key}: each field may appear once").format(key=repr(name))))
                 self.value(get(), None, depth + 1)
                 continue
             if key is None:
@@ -241,11 +247,11 @@ def _utf8(path: str, raw: bytes, problems: list[Problem]) -> str | None:
         hint = ""
         try:
             raw.decode("gb18030")
-            hint = "; it looks like GBK/GB18030: save it as UTF-8"
+            hint = _("; it looks like GBK/GB18030: save it as UTF-8")
         except UnicodeDecodeError:
             pass
         problems.append(
-            Problem(path, line, col, f"file is not UTF-8 text: expected UTF-8, found byte 0x{raw[err.start]:02X}{hint}")
+            Problem(path, line, col, _("file is not UTF-8 text: expected UTF-8, found byte {byte}{hint}").format(byte=f"0x{raw[err.start]:02X}", hint=hint))
         )
         return None
 
@@ -256,11 +262,11 @@ def read_source(path: Path, shown: str, problems: list[Problem], raw: bytes | No
         try:
             raw = path.read_bytes()
         except OSError as err:
-            problems.append(Problem(shown, 1, 1, f"cannot read file: {err.strerror}"))
+            problems.append(Problem(shown, 1, 1, _("cannot read file: {error}").format(error=os_error(err))))
             return None
     if len(raw) > MAX_BYTES:
-        problems.append(Problem(shown, 1, 1, f"file too large: expected at most {MAX_BYTES // 1024} KB for one station, "
-                                             f"found {len(raw):,} bytes (is this a station file?)"))  # fmt: skip
+        problems.append(Problem(shown, 1, 1, _("file too large: expected at most {limit} KB for one station, found {size} bytes "
+                                               "(is this a station file?)").format(limit=MAX_BYTES // 1024, size=f"{len(raw):,}")))
         return None
     text = _utf8(shown, raw, problems)
     if text is None:
@@ -273,19 +279,19 @@ def read_source(path: Path, shown: str, problems: list[Problem], raw: bytes | No
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (err.context, err.problem) if s)
-        problems.append(Problem(shown, line, col, f"YAML syntax error: {what}"))
+        problems.append(Problem(shown, line, col, _("YAML syntax error: {error}").format(error=what)))
         return None
     except _Limit as err:
         line, col = _mark(err.event)
         problems.append(Problem(shown, line, col, str(err)))
         return None
     except (yaml.YAMLError, ValueError, TypeError) as err:
-        problems.append(Problem(shown, 1, 1, f"YAML error: {err}"))
+        problems.append(Problem(shown, 1, 1, _("YAML error: {error}").format(error=err)))
         return None
     finally:
         loader.dispose()
     if data is _EMPTY:
-        problems.append(Problem(shown, 1, 1, "file is empty: expected a station (id, name, level, ...)"))
+        problems.append(Problem(shown, 1, 1, _("file is empty: expected a station (id, name, level, ...)")))
         return None
     src.data = data
     return src

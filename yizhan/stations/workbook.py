@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _, os_error
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a CSV cell starting with one of these is neutralised with a leading '
 
@@ -39,12 +40,12 @@ def decode_csv(raw: bytes, shown: str) -> str:
         try:
             return raw[3:].decode("utf-8", errors="strict")
         except UnicodeDecodeError as err:
-            raise YizhanError(f"{shown}: byte {err.start + 4} is not UTF-8 although the file says it is") from None
+            raise YizhanError(f"{shown}: " + _("byte {n} is not UTF-8 although the file says it is").format(n=err.start + 4)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise YizhanError(f"{shown}: not valid UTF-16 text: save it as “CSV UTF-8” instead") from None
+            raise YizhanError(f"{shown}: " + _("not valid UTF-16 text: save it as “CSV UTF-8” instead")) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -52,8 +53,8 @@ def decode_csv(raw: bytes, shown: str) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as err:
-        raise YizhanError(f"{shown}: byte {err.start + 1} is neither UTF-8 nor GBK text: save the file as “CSV UTF-8” "
-                          "(Excel) or “CSV” (WPS) again") from None  # fmt: skip
+        raise YizhanError(f"{shown}: " + _("byte {n} is neither UTF-8 nor GBK text: save the file as “CSV UTF-8” "
+                                           "(Excel) or “CSV” (WPS) again").format(n=err.start + 1)) from None  # fmt: skip
 
 
 def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
@@ -61,26 +62,27 @@ def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if sheet is not None:
-            raise YizhanError(f"{shown}: --sheet is for xlsx workbooks; a CSV file has one table")
+            raise YizhanError(f"{shown}: " + _("--sheet is for xlsx workbooks; a CSV file has one table"))
         try:
             text = decode_csv(path.read_bytes(), shown)
         except OSError as err:
-            raise YizhanError(f"{shown}: cannot read: {err.strerror or err}") from None
+            raise YizhanError(f"{shown}: " + _("cannot read: {error}").format(error=os_error(err))) from None
         try:
             lines = list(csv.reader(io.StringIO(text, newline=""), **_dialect(text)))
         except csv.Error as err:
-            raise YizhanError(f"{shown}: not a CSV table yizhan can read ({err}); save it again as CSV from Excel or WPS") from None
+            raise YizhanError(f"{shown}: " + _("not a CSV table yizhan can read ({error}); save it again as CSV from Excel or WPS").format(
+                error=err)) from None
         cells = [[c[1:] if c.startswith("'") and c[1:2] in FORMULA and c[1:2] else c for c in line] for line in lines]
         return _table(path.stem, cells)
     if suffix not in (".xlsx", ".xlsm"):
-        raise YizhanError(f"{shown}: expected a .xlsx or .csv file (an old .xls: save it as .xlsx in Excel or WPS first)")
+        raise YizhanError(f"{shown}: " + _("expected a .xlsx or .csv file (an old .xls: save it as .xlsx in Excel or WPS first)"))
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         if sheet is not None and sheet not in names:
-            raise YizhanError(f"{shown}: no sheet named “{sheet}”; the sheets are {'、'.join(names)}")
+            raise YizhanError(f"{shown}: " + _("no sheet named “{sheet}”; the sheets are {sheets}").format(sheet=sheet, sheets="、".join(names)))
         name = sheet if sheet is not None else names[0]
         ws = book.get_sheet_by_name(name)
         lines = [[None if c == "" else c for c in line] for line in ws.to_python(skip_empty_area=False)]
@@ -90,8 +92,8 @@ def read_table(path: Path, shown: str, sheet: str | None = None) -> Table:
                 for c in range(c0, min(c1, len(lines[r]) - 1) + 1):
                     lines[r][c] = value
     except (CalamineError, OSError, ValueError, IndexError) as err:
-        why = "it is protected by a password or is not an xlsx file" if "zip" in str(err).lower() else str(err)
-        raise YizhanError(f"{shown}: cannot open as an xlsx workbook ({why})") from None
+        why = _("it is protected by a password or is not an xlsx file") if "zip" in str(err).lower() else str(err)
+        raise YizhanError(f"{shown}: " + _("cannot open as an xlsx workbook ({reason})").format(reason=why)) from None
     return _table(name, lines)
 
 
@@ -124,7 +126,7 @@ def write_table(path: Path, headers: list[str], rows: list[list[Any]], text_colu
         tmp.replace(path)
         return
     if path.suffix.lower() != ".xlsx":
-        raise YizhanError(f"{path}: expected a file name ending in .xlsx or .csv")
+        raise YizhanError(f"{path}: " + _("expected a file name ending in .xlsx or .csv"))
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
