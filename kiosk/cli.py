@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from yizhan.errors import CheckFailed, YizhanError
-from yizhan.i18n import N_, _, os_error
+from yizhan.i18n import HOST_HELP, N_, _, os_error
 
 from .form import CHINA
 
@@ -46,7 +46,7 @@ def _data_dir(ctx: click.Context, data_dir: str | None, station: str | None) -> 
 @click.option("--stations", "stations", metavar="DIR", help=_("Folder of station YAML files (default: stations/)."))
 @click.option("--data-dir", metavar="DIR", help=_(DATA_HELP))
 @click.option("--device-id", metavar="X", help=_("This tablet's id in each record (default: the host name)."))
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_(HOST_HELP))
 @click.option("--port", default=8080, show_default=True, type=int, help=_("Port (0: any free port)."))
 @click.option("--threads", default=16, show_default=True, type=int, help=_("Request threads (waitress; more = bigger group commits)."))
 @click.pass_context

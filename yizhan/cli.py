@@ -13,7 +13,7 @@ from yizhan.checkins.cli import DB_HELP, admin_password, merge, report, serve_hu
 from yizhan.checkins.cli import STATIONS_HELP as HUB_STATIONS_HELP
 from yizhan.checkins.cli import import_ as hub_import
 from yizhan.errors import CheckFailed, Problem, YizhanError
-from yizhan.i18n import N_, _, ngettext, os_error, translate_click
+from yizhan.i18n import HOST_HELP, N_, _, ngettext, os_error, translate_click
 
 translate_click()
 
@@ -233,8 +233,8 @@ def posters(station_ids: tuple[str, ...], city: str | None, out: str | None, sta
 
 
 @main.command(help=_("Preview the site with live reload (the same as `mkdocs serve`)."))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_(HOST_HELP))
+@click.option("--port", default=8000, show_default=True, type=int, help=_("Port of the preview (0: any free port)."))
 def serve(host: str, port: int) -> None:
     """Preview the site with live reload (the same as `mkdocs serve`)."""
     from mkdocs import exceptions
@@ -273,8 +273,8 @@ main.add_command(kiosk_group)
 
 @main.group("hub", invoke_without_command=True, help=_("Run the hub that receives check-ins from kiosks (waitress); subcommands manage it."))
 @click.option("--db", "db_url", metavar="URL", help=_(DB_HELP))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8090, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_(HOST_HELP))
+@click.option("--port", default=8090, show_default=True, type=int, help=_("Port (0: any free port)."))
 @click.option("--stations", metavar="DIR", help=_(HUB_STATIONS_HELP))
 @click.option("--quiet-days", default=30, show_default=True, type=int, help=_("Admin view: stations quiet this long."))
 @click.pass_context

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yizhan.i18n import _, ngettext
+
 
 class YizhanError(Exception):
     """A user-facing error: the CLI and the MkDocs plugin print its message, never a traceback."""
@@ -20,7 +22,8 @@ class Problem:
     warning: bool = False  # a warning is printed but fails nothing
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {'warning: ' if self.warning else ''}{self.message}"
+        text = _("warning: {message}").format(message=self.message) if self.warning else self.message
+        return f"{self.path}:{self.line}:{self.col}: {text}"
 
 
 class CheckFailed(YizhanError):
@@ -30,5 +33,5 @@ class CheckFailed(YizhanError):
         self.problems = sorted(problems)
         n = sum(not p.warning for p in self.problems)
         lines = [str(p) for p in self.problems]
-        lines.append(f"{n} problem{'s' if n != 1 else ''} found; nothing was built.")
+        lines.append(ngettext("{n} problem found; nothing was built.", "{n} problems found; nothing was built.", n).format(n=n))
         super().__init__("\n".join(lines))

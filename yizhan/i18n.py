@@ -60,6 +60,9 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
 
 _ = gettext
 
+#: The help of every --host option (the servers listen on this machine only unless told otherwise).
+HOST_HELP = N_("Address to listen on: 127.0.0.1 for this machine only, 0.0.0.0 for the whole network.")
+
 #: Field names of the station format and their Chinese labels, shown side by side in Chinese messages.
 LABELS: dict[str, str] = {
     "id": "编号", "name": "名称", "level": "级别", "parent": "上级", "operator": "主办单位", "region": "行政区划",

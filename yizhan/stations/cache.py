@@ -22,6 +22,7 @@ from typing import Any
 
 from yizhan.durable import replacing
 from yizhan.errors import CheckFailed
+from yizhan.i18n import language
 
 from .check import assemble, load_network
 from .fields import FileCheck, check_file
@@ -45,18 +46,19 @@ def _unpack(shown: str, t: tuple[Any, ...]) -> FileCheck:
 
 
 def code_key() -> str:
-    """A digest of the cache format, the Python version and every module of the yizhan package."""
+    """A digest of the cache format, the Python version, every module of the yizhan package and its message catalogs."""
     h = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
     package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
 def cache_key(services: Sequence[str] | None = None) -> str:
-    """code_key() and the list of services the files are checked against (a changed list checks every file again)."""
+    """code_key(), the language of the messages and the list of services the files are checked against (a changed
+    list or language checks every file again)."""
     vocab = "\n".join(services if services is not None else SERVICES)
-    return hashlib.sha256(f"{code_key()}\n{vocab}".encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(f"{code_key()}\n{language()}\n{vocab}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:

@@ -80,7 +80,7 @@ def found(value: Any) -> str:
 def about(name: str, message: str) -> str:
     """A message about a field, after the field's name as written (with its Chinese label in Chinese), like the
     `path:line:col: ` before it: 'hotlines[0].number: expected …'."""
-    return f"{field(name)}: {message}"
+    return _("{field}: {message}").format(field=field(name), message=message)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
@@ -94,7 +94,7 @@ def _fields(src: Source, key: Key, value: Any, spec: dict[str, bool], what: str,
     path = ".".join(str(k) if not isinstance(k, int) else f"[{k}]" for k in key).replace(".[", "[")
     if not isinstance(value, dict):
         expected = _("expected a mapping of {fields}, found {found}").format(fields=", ".join(map(field, spec)), found=found(value))
-        out.append(src.problem(key, f"{field(path) if path else _(what)}: {expected}"))
+        out.append(src.problem(key, _("{field}: {message}").format(field=field(path) if path else _(what), message=expected)))
         return False
     for name in value:
         if name not in spec:
