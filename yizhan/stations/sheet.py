@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from yizhan.i18n import _
+
 from .hours import HoursError, describe_zh
 from .hours_zh import convert_zh
 from .model import Station
@@ -55,10 +57,11 @@ def read_header(header: str) -> Column | str:
         if base in REPEATED and int(m[2]) >= 1:
             return Column(base, int(m[2]) - 1)
     if not text:
-        return "a column without a header: give it one of the headers below, or delete the column"
+        return _("a column without a header: give it one of the headers below, or delete the column")
     close = difflib.get_close_matches(text, [*HEADERS, *FIELD_NAMES], n=1, cutoff=0.5)
-    hint = f" (did you mean “{close[0]}”?)" if close else ""
-    return f"unknown column “{text}”{hint}; the columns are {'、'.join(h for h in HEADERS if h != '开放时间说明')}"
+    hint = _(" (did you mean {suggestion}?)").format(suggestion=f"“{close[0]}”") if close else ""
+    return _("unknown column “{header}”{hint}; the columns are {columns}").format(
+        header=text, hint=hint, columns="、".join(h for h in HEADERS if h != "开放时间说明"))
 
 
 def headers_for(hotlines: int, contacts: int) -> list[str]:
@@ -150,8 +153,8 @@ def recover_phone(value: Any) -> tuple[str, str | None]:
             return fixed, None
     elif phone_problem(digits) is None:
         return digits, None  # a mobile (13800000000) or a service number (12371): a number is fine
-    return digits, (f"Excel stored the phone as the number {digits}, which lost its leading 0 or digits: "
-                    "format the column as 文本 (text) and type the number again, e.g. 0510-82700000")  # fmt: skip
+    return digits, _("Excel stored the phone as the number {digits}, which lost its leading 0 or digits: "
+                     "format the column as 文本 (text) and type the number again, e.g. 0510-82700000").format(digits=digits)  # fmt: skip
 
 
 def _date(value: Any) -> tuple[dt.date | None, str | None]:
@@ -170,7 +173,7 @@ def _date(value: Any) -> tuple[dt.date | None, str | None]:
             return dt.date(int(m[1]), int(m[2]), int(m[3])), None
         except ValueError:
             pass
-    return None, f"expected a date like 2026-11-01, found “{text}”"
+    return None, _("expected a date like 2026-11-01, found {found}").format(found=f"“{text}”")
 
 
 def _number(value: Any) -> tuple[float | None, str | None]:
@@ -184,7 +187,7 @@ def _number(value: Any) -> tuple[float | None, str | None]:
             raise ValueError(text)
         return float(text), None
     except ValueError:
-        return None, f"expected a number like 31.5789, found “{text}”"
+        return None, _("expected a number like 31.5789, found {found}").format(found=f"“{text}”")
 
 
 def read_row(number: int, cells: list[Any], columns: list[Column]) -> Row:
@@ -197,7 +200,8 @@ def read_row(number: int, cells: list[Any], columns: list[Column]) -> Row:
         value = cells[i] if i < len(cells) else None
         f = col.field
         if isinstance(value, str) and len(value) > MAX_CELL:
-            row.problems.append((i, f"expected at most {MAX_CELL:,} characters, found {len(value):,}"))
+            row.problems.append((i, _("expected at most {limit} characters, found {count}").format(limit=f"{MAX_CELL:,}",
+                                                                                                    count=f"{len(value):,}")))
             where.setdefault(f if f not in REPEATED else f"{f}:{col.n}", i)
             continue
         if f in REPEATED:
@@ -231,7 +235,7 @@ def read_row(number: int, cells: list[Any], columns: list[Column]) -> Row:
             if text in YES:
                 rec["kiosk"] = True
             elif text not in NO:
-                row.problems.append((i, f"expected 是 or 否, found “{_text(value)}”"))
+                row.problems.append((i, _("expected 是 or 否, found {found}").format(found=f"“{_text(value)}”")))
         else:
             text = _text(value)
             if not text:
