@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _, ngettext, os_error
 
 from .cache import cached_checks
 from .check import assemble
@@ -112,18 +113,19 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
             columns.append(Column("ignored"))
             continue
         if col in seen_cols and col.field != "hours_zh":
-            problems.append(f"{where}{_letter(i)}{hr}: column “{h}” says the same as column {_letter(seen_cols[col])} "
-                            f"(“{table.headers[seen_cols[col]]}”): number repeated columns 电话, 电话2, 电话3 …")  # fmt: skip
+            problems.append(f"{where}{_letter(i)}{hr}: " + _("column “{header}” says the same as column {column} (“{other}”): "
+                                                             "number repeated columns 电话, 电话2, 电话3 …").format(
+                header=h, column=_letter(seen_cols[col]), other=table.headers[seen_cols[col]]))  # fmt: skip
         seen_cols.setdefault(col, i)
         columns.append(col)
     names = {c.field for c in columns}
     if "id" not in names:
-        problems.append(f"{where}A{hr}: no 编号 (id) column: the first row of the sheet holds the headers "
-                        "(编号, 名称, 级别, …), every row below it one station")  # fmt: skip
+        problems.append(f"{where}A{hr}: " + _("no 编号 (id) column: the first row of the sheet holds the headers "
+                                              "(编号, 名称, 级别, …), every row below it one station"))  # fmt: skip
     if problems:
         raise YizhanError("\n".join(problems))
     if delete_missing and not table.rows:
-        raise YizhanError(f"{shown_source}: the sheet has no rows: refusing to delete every station (--delete-missing)")
+        raise YizhanError(f"{shown_source}: " + _("the sheet has no rows: refusing to delete every station (--delete-missing)"))
     header_text = {i: str(h).strip() for i, h in enumerate(table.headers)}
     rows = [read_row(n, cells, columns) for n, cells in table.rows]
     existing: dict[str, tuple[Path, FileCheck]] = {}
@@ -134,7 +136,8 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     seen: dict[str, Row] = {}
 
     def say(row: Row, col: int, message: str) -> None:
-        problems.append(f"{where}{_letter(col)}{row.number}: {header_text.get(col, '')}: {message}")
+        problems.append(f"{where}{_letter(col)}{row.number}: " + _("{field}: {message}").format(field=header_text.get(col, ""),
+                                                                                               message=message))  # fmt: skip
 
     checks: dict[str, FileCheck] = {}
     staged: dict[str, tuple[Row, bytes, Path]] = {}  # id -> (row, its file's text, final file)
@@ -146,10 +149,10 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
             say(row, col, message)
         ident = str(row.record.get("id", ""))
         if not ident:
-            say(row, id_col, "every row needs the station's id (编号)")
+            say(row, id_col, _("every row needs the station's id (编号)"))
             continue
         if ident in seen:
-            say(row, id_col, f"the id {ident} is also in row {seen[ident].number}")
+            say(row, id_col, _("the id {id} is also in row {row}").format(id=ident, row=seen[ident].number))
             continue
         seen[ident] = row
         final = existing[ident][0] if ident in existing else _target(root, row.record)
@@ -157,8 +160,8 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         if old is not None and old.station is not None:
             row.record = _fill(row.record, station_record(old.station), columns)  # what the sheet has no column for stays
         elif final.exists() or final in taken:
-            say(row, id_col, f"{os.path.join(shown_root, os.path.relpath(final, root))} already holds another station: "
-                             "give this one another id, or rename that file")  # fmt: skip
+            say(row, id_col, _("{path} already holds another station: give this one another id, or rename that file").format(
+                path=os.path.join(shown_root, os.path.relpath(final, root))))  # fmt: skip
             continue
         taken.add(final)
         if old is not None and old.station is not None and not row.problems and station_record(old.station) == _comparable(row.record):
@@ -167,16 +170,16 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         shown = os.path.join(shown_root, os.path.relpath(final, root))
         text = _render(row.record).encode("utf-8")
         fc = check_file(final, shown, raw=text, services=services)
-        bad_cols = {col for col, _ in row.problems}
+        bad_cols = {col for col, _message in row.problems}
         for p in fc.problems:
             _place(row, p.message, bad_cols, id_col, say)
         checks[ident] = fc
         staged[ident] = (row, text, final)
     # what spans rows and files: parents, their levels, cycles, duplicate ids
     gone = set(existing) - set(seen) if delete_missing else set()  # what --delete-missing deletes: nothing may need it
-    others = [fc for ident, (_, fc) in existing.items() if ident not in staged and ident not in gone]
+    others = [fc for ident, (_path, fc) in existing.items() if ident not in staged and ident not in gone]
     own = {(p.path, p.line, p.col, p.message) for fc in [*others, *checks.values()] for p in fc.problems}
-    _, cross = assemble([*others, *checks.values()], root)
+    _network, cross = assemble([*others, *checks.values()], root)
     by_shown = {fc.src.path if fc.src else "": ident for ident, fc in checks.items()}
     by_shown.update({existing[i][1].src.path: i for i in unchanged if existing[i][1].src is not None})  # type: ignore[union-attr]
     for p in cross:
@@ -185,7 +188,7 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         ident = by_shown.get(p.path)
         if ident and ident in seen:
             row = seen[ident]
-            _place(row, p.message, {col for col, _ in row.problems}, id_col, say)
+            _place(row, p.message, {col for col, _message in row.problems}, id_col, say)
         else:
             problems.append(str(p))
     if problems:
@@ -195,9 +198,13 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
         _write_all(staged, existing, checks, columns, dry_run, result)
     except OSError as err:
         done = [*result.created, *result.updated]
-        raise YizhanError(f"{err.filename or root}: cannot write: {err.strerror or err}; "
-                          + (f"{len(done)} station files were written before it: {'、'.join(done[:10])}" if done else
-                             "nothing was written")) from None  # fmt: skip
+        if done:
+            message = ngettext("cannot write: {error}; {n} station file was written before it: {ids}",
+                               "cannot write: {error}; {n} station files were written before it: {ids}", len(done)).format(
+                error=os_error(err), n=len(done), ids="、".join(done[:10]))
+        else:
+            message = _("cannot write: {error}; nothing was written").format(error=os_error(err))
+        raise YizhanError(f"{err.filename or root}: {message}") from None  # fmt: skip
     result.missing = sorted(set(existing) - set(staged) - unchanged)
     if delete_missing:
         for ident in result.missing:
@@ -209,16 +216,30 @@ def import_table(source: Path, shown_source: str, root: Path, shown_root: str, s
     return result
 
 
+_LABEL = re.compile(r"（[^（）]*）$")  # the Chinese label field() writes after a field's name: phone（电话）
+
+
+def _missing(message: str) -> str | None:
+    """The field a 'missing field "location.lat": …' message names (in the language the check wrote it), else None."""
+    before, _field, after = _('missing field "{field}": expected {example}').partition("{field}")
+    if not before or not after or not message.startswith(before):
+        return None
+    name, closed, _rest = message[len(before) :].partition(after[0])
+    return name if closed else None
+
+
 def _place(row: Row, message: str, bad_cols: set[int], id_col: int, say: Any) -> None:
-    """Report a check's problem ("hours: …", 'missing field "location.lat": …') at its cell, unless that cell has one already."""
-    label, _, rest = message.partition(": ")
-    m = re.fullmatch(r'missing field "([^"]+)"', label)
-    key = m[1] if m else label
+    """Report a check's problem ("hours: …", 'missing field "location.lat": …') at its cell, unless that cell has one
+    already; in Chinese the field carries its label and is joined the Chinese way (hours（开放时间）：…)."""
+    missing = _missing(message)
+    join = _("{field}: {message}").partition("{field}")[2].partition("{message}")[0] or ": "  # as fields.about() joins them
+    label, _sep, rest = message.partition(join)
+    key = _LABEL.sub("", missing if missing is not None else label)
     col = row.columns.get(key, row.columns.get(key.split("[")[0]))
     if col is None:
         say(row, id_col, message)
     elif col not in bad_cols:
-        say(row, col, message if m else rest)
+        say(row, col, message if missing is not None else rest)
 
 
 def _write_all(staged: dict[str, tuple[Row, bytes, Path]], existing: dict[str, tuple[Path, FileCheck]],
@@ -254,7 +275,7 @@ def _render(record: dict[str, Any]) -> str:
     if any(line != line.rstrip() or line.startswith(" ") for line in lines):
         return render(record, exact=True)  # leading or trailing spaces: the quoted form keeps them exactly
     block = "notes: |\n" + "".join(f"  {line}\n" if line else "\n" for line in lines)
-    before, _, after = head.partition("updated:")
+    before, _sep, after = head.partition("updated:")
     return before + block + ("updated:" + after if after else "")
 
 
@@ -262,7 +283,7 @@ def _fill(record: dict[str, Any], old: dict[str, Any], columns: list[Column]) ->
     """A row's record with what the sheet has no column for taken from the station's file (a missing 街道/镇 or
     联络员电话 column must not wipe the towns or the contacts' phones; a missing 服务项目 column keeps the services)."""
     present = {(c.field, c.n) for c in columns}
-    fields = {f for f, _ in present}
+    fields = {f for f, _n in present}
     out = dict(record)
     covered = {FIELD_KEY[f] for f in fields if f in FIELD_KEY}
     for key in TOP_KEYS:
@@ -387,12 +408,19 @@ def _update(path: Path, record: dict[str, Any], sheet_keys: set[str]) -> None:
 
 def summary(result: ImportResult, dry_run: bool) -> list[str]:
     """What the command prints: the counts, then the stations not in the sheet."""
-    lines = [f"{'would create' if dry_run else 'created'} {len(result.created)}, {'would update' if dry_run else 'updated'} "
-             f"{len(result.updated)}, unchanged {result.unchanged:,}"
-             + (f", {'would delete' if dry_run else 'deleted'} {len(result.deleted)}" if result.deleted else "")]  # fmt: skip
+    counts = {"created": len(result.created), "updated": len(result.updated), "unchanged": f"{result.unchanged:,}",
+              "deleted": len(result.deleted)}  # fmt: skip
+    if dry_run:
+        line = (_("would create {created}, would update {updated}, unchanged {unchanged}, would delete {deleted}") if result.deleted
+                else _("would create {created}, would update {updated}, unchanged {unchanged}"))
+    else:
+        line = (_("created {created}, updated {updated}, unchanged {unchanged}, deleted {deleted}") if result.deleted
+                else _("created {created}, updated {updated}, unchanged {unchanged}"))
+    lines = [line.format(**counts)]
     if result.missing and not result.deleted:
         shown = "、".join(result.missing[:10]) + (" …" if len(result.missing) > 10 else "")
-        lines.append(f"{len(result.missing)} station file{'s' if len(result.missing) != 1 else ''} not in the sheet (kept; "
-                     f"--delete-missing deletes them): {shown}")  # fmt: skip
+        lines.append(ngettext("{n} station file not in the sheet (kept; --delete-missing deletes them): {ids}",
+                              "{n} station files not in the sheet (kept; --delete-missing deletes them): {ids}",
+                              len(result.missing)).format(n=len(result.missing), ids=shown))  # fmt: skip
     return lines
 
