@@ -15,6 +15,7 @@ from typing import Any
 from pypinyin import lazy_pinyin
 
 from yizhan.errors import YizhanError
+from yizhan.i18n import _
 
 from .vocab import LEVEL_ORDER, PARENT_LEVEL, SERVICES
 
@@ -52,7 +53,7 @@ _HOURS = [
     ("Mo-Sa 09:00-18:00; PH off", 8),
     ("24/7", 2),
 ]
-_HOURS_TEXT, _HOURS_CUM = [h for h, _ in _HOURS], list(itertools.accumulate(w for _, w in _HOURS))
+_HOURS_TEXT, _HOURS_CUM = [h for h, _w in _HOURS], list(itertools.accumulate(w for _h, w in _HOURS))
 _LEVEL_WEIGHTS = {"station": 8, "window": 31, "point": 61}
 _SUFFIX = {"center": "流动党员服务中心", "station": "流动党员服务驿站", "window": "流动党员服务窗口", "point": "流动党员服务点位"}
 _LINE_LABEL = {"center": "中心值班电话", "station": "驿站值班电话", "window": "窗口服务电话", "point": "点位联系电话"}
@@ -161,12 +162,12 @@ class _Maker:
             if name not in self.names:
                 self.names.add(name)
                 return name, word, base
-        raise YizhanError("could not find a unique station name")  # pragma: no cover
+        raise YizhanError(_("could not find a unique station name"))  # pragma: no cover
 
     def make(self, city_idx: int, level: str) -> dict[str, Any]:
         """One station record of `level` in the city at `city_idx`, with a parent already made."""
         rng = self.rng
-        city, cpy, code, lat0, lon0, _, dstr = CITIES[city_idx]
+        city, cpy, code, lat0, lon0, _weight, dstr = CITIES[city_idx]
         districts = dstr.split()
         node: dict[str, Any] = {"city": city_idx}
         parent = None
@@ -193,7 +194,7 @@ class _Maker:
                 name, node["village"], base = self._unique(town, level, _VILLAGE_SUFFIX)
             else:
                 town, village = parent["town"], parent["village"]
-                name, _, base = self._unique(village, level, _ESTATE_SUFFIX, estate=True)
+                name, _word, base = self._unique(village, level, _ESTATE_SUFFIX, estate=True)
             self.seq += 1
             ident = f"{cpy}-{_slug(district[:-1])}-{_slug(base)}-{self.seq:0{self.width}d}"
         node.update(id=ident, district=district, town=town)
@@ -222,7 +223,7 @@ class _Maker:
                 "role": rng.choice(_ROLES),
                 "phone": _mobile(rng.randint(3, 9), rng.randrange(10**9)),
             }
-            for _ in range(rng.choices((0, 1, 2), cum_weights=(2, 7, 10))[0])
+            for _i in range(rng.choices((0, 1, 2), cum_weights=(2, 7, 10))[0])
         ]
         if contacts:
             record["contacts"] = contacts
@@ -236,10 +237,10 @@ class _Maker:
 def generate(count: int, out: pathlib.Path, seed: int = 2026) -> int:
     """Write `count` synthetic station YAML files under `out`; return how many were written."""
     if count < 1:
-        raise YizhanError("--count must be at least 1")
+        raise YizhanError(_("--count must be at least 1"))
     out = pathlib.Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise YizhanError(f"{out} is not empty: demo-data writes only into a new or empty folder")
+        raise YizhanError(_("{folder} is not empty: demo-data writes only into a new or empty folder").format(folder=out))
     rng = random.Random(seed)
     maker = _Maker(count, rng)
     files: list[tuple[pathlib.Path, str]] = []
