@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 
 from yizhan.stations.hours import (
+    DAYS_ZH,
     Hours,
     HoursError,
+    constant_state,
     describe_zh,
     is_open,
+    next_change,
     opening_hours_spec,
     parse_hours,
+    state_at,
+    status_zh,
     to_json,
 )
 
@@ -51,7 +56,6 @@ FIVE = ["08:30-12:00,13:30-17:30"] * 5
         ('Mo-Fr 09:00-17:00 "午休12:00-13:30"', ["09:00-17:00"] * 5 + ["", ""]),
         ("Sa,Su off; PH off", [""] * 7),
         ("Mo-Sa 08:00-18:00; Su closed", ["08:00-18:00"] * 6 + [""]),
-        ('Mo-Fr 08:00-17:00; "节假日另行通知"', ["08:00-17:00"] * 5 + ["", ""]),
         ("Sa-Mo 10:00-16:00", ["10:00-16:00", "", "", "", "", "10:00-16:00", "10:00-16:00"]),
         ("Su-Su 10:00-16:00", [""] * 6 + ["10:00-16:00"]),
         ("Mo-Fr 08:00-12:00,12:00-13:00,12:30-17:00", ["08:00-17:00"] * 5 + ["", ""]),
@@ -75,9 +79,14 @@ FIVE = ["08:30-12:00,13:30-17:30"] * 5
         ("Sa,Su 10:00-16:00; 08:00-20:00", ["08:00-20:00"] * 7),
         ("Mo-Su 08:00-20:00; Sa,Su 10:00-16:00", ["08:00-20:00"] * 5 + ["10:00-16:00"] * 2),
         ("Mo-Fr 08:00-17:00; Mo off; Mo 10:00-11:00", ["10:00-11:00"] + ["08:00-17:00"] * 4 + ["", ""]),
-        # ... but a spill belongs to the day the range started on, so "Sa off" keeps Friday night's tail
-        ("Mo-Fr 22:00-02:00; Sa off", ["22:00-24:00"] + ["00:00-02:00,22:00-24:00"] * 4 + ["00:00-02:00", ""]),
-        ("Mo-Fr 22:00-02:00; Tu off", ["22:00-24:00", "00:00-02:00"] + ["22:00-24:00"] + ["00:00-02:00,22:00-24:00"] * 2 + ["00:00-02:00", ""]),
+        # ... the whole day, with the part carried over from the evening before ("Sa off" ends Friday night at
+        # midnight); the part a rule carries into the next day stays with it where it stands (Tuesday night's
+        # range still runs into Wednesday, as in opening_hours.js and opening-hours-py)
+        ("Mo-Fr 22:00-02:00; Sa off", ["22:00-24:00"] + ["00:00-02:00,22:00-24:00"] * 4 + ["", ""]),
+        ("Mo-Fr 22:00-02:00; Tu off", ["22:00-24:00", ""] + ["00:00-02:00,22:00-24:00"] * 3 + ["00:00-02:00", ""]),
+        ("Mo-Su 22:00-02:00; Sa off", ["00:00-02:00,22:00-24:00"] * 5 + ["", "00:00-02:00,22:00-24:00"]),
+        ("Fr 22:00-02:00; Sa 10:00-12:00", [""] * 4 + ["22:00-24:00", "10:00-12:00", ""]),
+        ("Sa 10:00-12:00; Fr 22:00-02:00", [""] * 4 + ["22:00-24:00", "00:00-02:00,10:00-12:00", ""]),
     ],
 )
 def test_week_table(text: str, week: list[str]) -> None:
@@ -96,10 +105,11 @@ def test_week_table(text: str, week: list[str]) -> None:
         ("Mo-Fr 08:00-17:00; PH off", ()),
         ("Mo-Fr 08:00-17:00; PH closed", ()),
         ("Mo-Fr 08:30-17:30; PH 09:00-12:00", ((540, 720),)),
-        ("PH 09:00-12:00,14:00-16:00; Mo-Fr 08:00-17:00", ((540, 720), (840, 960))),
+        ("PH 09:00-12:00,14:00-16:00; Mo-Fr 08:00-17:00", None),  # a holiday's hours depend on its weekday
         ("Sa,PH 09:00-12:00", ((540, 720),)),
-        ("PH,Su off; Mo-Sa 08:00-18:00", ()),
-        ("PH 09:00-12:00; PH off", ()),
+        ("PH,Su off; Mo-Sa 08:00-18:00", None),  # every weekday's rule comes later: holidays are ordinary days
+        ("PH 09:00-12:00; PH off", None),  # closed every day anyway: holidays are ordinary days
+        ("Mo-Fr 09:00-17:00; PH 09:00-12:00; PH off", ()),
         ("24/7; PH off", ()),
         ("PH 20:00-24:00", ((1200, 1440),)),
     ],
@@ -108,11 +118,42 @@ def test_public_holidays(text: str, ph: tuple | None) -> None:
     assert parse_hours(text).ph == ph
 
 
-def test_ph_does_not_touch_weekdays_and_weekdays_do_not_touch_ph() -> None:
+def test_ph_obeys_rule_order() -> None:
     h = parse_hours("Sa,PH 09:00-12:00; Mo-Fr 08:00-17:00")
     assert table(h) == ["08:00-17:00"] * 5 + ["09:00-12:00", ""]
-    assert h.ph == ((540, 720),)
-    assert parse_hours("PH off; 08:00-18:00").ph == ()
+    assert h.holiday == ((((480, 1020),), ()),) * 5 + ((((540, 720),), ()),) * 2  # Mo-Fr comes later, Sa and Su do not
+    assert h.ph is None
+    assert parse_hours("PH off; 08:00-18:00").holiday is None  # a rule for every day comes later
+    assert parse_hours("08:00-18:00; PH off").holiday == (((), ()),) * 7
+
+
+@pytest.mark.parametrize(
+    "text, weekday, minute, holiday, state",
+    [
+        ("PH off; Mo-Fr 08:30-17:30", 3, 600, True, "open"),  # the issue's examples, exactly
+        ("Mo-Fr 08:30-17:30; PH off", 3, 600, True, "closed"),
+        ("Mo-Fr 08:30-17:30; PH off", 3, 600, False, "open"),
+        ("Mo-Su 22:00-02:00; Sa off", 5, 30, False, "closed"),
+        ("Mo-Su 22:00-02:00; Sa off", 6, 90, False, "open"),
+        ("Mo-Su 22:00-02:00; Sa off", 5, 23 * 60, False, "closed"),
+        ("Mo-Su 22:00-02:00; Sa off", 4, 23 * 60, False, "open"),
+        ('"预约接待"', 0, 600, False, "unknown"),
+        ('"预约接待"', 6, 0, True, "unknown"),
+        ("PH off; Mo-Fr 08:30-17:30", 5, 600, True, "closed"),  # a holiday Saturday: nothing after PH names it
+        ("Mo-Su 22:00-02:00; PH off", 3, 60, True, "closed"),  # the holiday itself, after midnight too
+        ("Mo-Su 22:00-02:00; PH off", 4, 60, False, "open"),  # the morning after: the range started on the holiday
+        ('Mo-Fr 08:00-17:00; "节假日另行通知"', 0, 600, False, "unknown"),  # a lone comment names every day
+        ('"请先电话预约"; Mo-Fr 08:00-17:00', 0, 600, False, "open"),
+        ('"请先电话预约"; Mo-Fr 08:00-17:00', 0, 1200, False, "closed"),
+        ('"请先电话预约"; Mo-Fr 08:00-17:00', 5, 600, False, "unknown"),
+        ('"请先电话预约"; Mo 22:00-02:00', 1, 60, False, "open"),  # a carried-over part overrides unknown
+        ('Mo-Fr 09:00-17:00 "午休12:00-13:30"', 0, 600, False, "open"),  # a comment on a rule with times: open
+        ("Mo-Fr 08:00-12:00; 14:00-18:00", 0, 600, False, "closed"),  # a rule without days names every day
+    ],
+)
+def test_state_at(text: str, weekday: int, minute: int, holiday: bool, state: str) -> None:
+    assert state_at(parse_hours(text), weekday, minute, holiday) == state
+    assert is_open(parse_hours(text), weekday, minute, holiday) is (state == "open")
 
 
 @pytest.mark.parametrize(
@@ -139,10 +180,21 @@ def test_comments(text: str, comments: tuple[str, ...]) -> None:
     assert parse_hours(text).comments == comments
 
 
-def test_comment_only_rule_changes_no_day() -> None:
-    assert parse_hours('Mo-Fr 08:00-17:00; "节假日另行通知"').week == parse_hours("Mo-Fr 08:00-17:00").week
+def test_comment_only_rule_is_unknown_for_every_day() -> None:
     h = parse_hours('"请电话预约"')
-    assert h.week == ((),) * 7 and h.ph is None and h.comments == ("请电话预约",)
+    assert h.week == ((),) * 7 and h.unknown == (((0, 1440),),) * 7 and h.holiday is None and h.comments == ("请电话预约",)
+    assert constant_state(h) == "unknown"
+    h = parse_hours('"请电话预约"; Sa,Su 09:00-12:00')
+    assert h.unknown == (((0, 1440),),) * 5 + ((), ()) and table(h) == [""] * 5 + ["09:00-12:00"] * 2
+    assert parse_hours('Mo-Fr 08:00-17:00 "节假日另行通知"').unknown == ((),) * 7  # attached to a rule: a note
+
+
+@pytest.mark.parametrize(
+    "text, state", [("24/7", "open"), ('24/7 "无人值守"', "open"), ("off", "closed"), ('"预约"', "unknown"),
+                    ("24/7; PH off", None), ("Mo-Fr 08:00-17:00", None), ("PH off; 24/7", "open")],
+)  # fmt: skip
+def test_constant_state(text: str, state: str | None) -> None:
+    assert constant_state(parse_hours(text)) == state
 
 
 def test_hours_is_frozen_and_hashable() -> None:
@@ -248,11 +300,18 @@ def test_error_offset_points_at_the_token(text: str, token: str) -> None:
         ('Mo-Fr 09:00-17:00 "午休12:00-13:30"', "周一至周五 09:00-17:00；周六、周日休息（备注：午休12:00-13:30）"),
         ("Mo-Fr 22:00-02:00", "周一至周五 22:00-次日02:00；周六、周日休息"),
         ("Mo-Su 18:00-06:00", "每天 18:00-次日06:00"),
-        ("Sa,Su off; PH off", "每天休息；法定节假日休息"),
+        ("Sa,Su off; PH off", "每天休息"),
         ("Mo-Fr 08:30-17:30; PH 09:00-12:00", "周一至周五 08:30-17:30；周六、周日休息；法定节假日 09:00-12:00"),
         ("Mo-Sa 08:00-18:00; Su closed", "周一至周六 08:00-18:00；周日休息"),
-        ('Mo-Fr 08:00-17:00; "节假日另行通知"', "周一至周五 08:00-17:00；周六、周日休息（备注：节假日另行通知）"),
-        ('"请先预约"; Mo-Fr 08:00-17:00 "午休"', "周一至周五 08:00-17:00；周六、周日休息（备注：请先预约；午休）"),
+        ('Mo-Fr 08:00-17:00 "节假日另行通知"', "周一至周五 08:00-17:00；周六、周日休息（备注：节假日另行通知）"),
+        ('Mo-Fr 08:00-17:00; "节假日另行通知"', "开放时间请先来电确认（备注：节假日另行通知）"),
+        ('"预约接待"', "开放时间请先来电确认（备注：预约接待）"),
+        ('"请先预约"; Mo-Fr 08:00-17:00 "午休"', "周一至周五 08:00-17:00；周六、周日请先来电确认（备注：请先预约；午休）"),
+        ('"请先预约"; Mo 22:00-02:00', "周一 22:00-次日02:00；周二请先来电确认；周三至周日请先来电确认（备注：请先预约）"),
+        ("PH off; Mo-Fr 08:30-17:30", "周一至周五 08:30-17:30；周六、周日休息"),
+        ("PH 09:00-12:00,14:00-16:00; Mo-Fr 08:00-17:00",
+         "周一至周五 08:00-17:00；周六、周日休息；周六、周日逢法定节假日 09:00-12:00、14:00-16:00"),
+        ("Mo-Su 22:00-02:00; Sa off", "周一至周四 22:00-次日02:00；周五 22:00-24:00；周日 00:00-02:00、22:00-次日02:00；周六休息"),
         ("Sa-Mo 10:00-16:00", "周一、周六、周日 10:00-16:00；周二至周五休息"),
         ("Mo-Th 08:00-17:00; Fr 08:00-12:00", "周一至周四 08:00-17:00；周五 08:00-12:00；周六、周日休息"),
         ("Mo,Tu,Th,Fr,Sa 09:00-17:00", "周一、周二、周四至周六 09:00-17:00；周三、周日休息"),
@@ -274,6 +333,11 @@ def test_to_json() -> None:
     assert to_json(parse_hours("Mo-Fr 08:00-17:00"))["ph"] is None
     assert to_json(parse_hours("PH 09:00-12:00"))["ph"] == [[540, 720]]
     assert json.loads(json.dumps(to_json(h))) == to_json(h)
+    assert to_json(parse_hours('"预约"')) == {"w": [[[0, 1440, "?"]]] * 7, "ph": None}
+    assert to_json(parse_hours('"预约"; Mo 22:00-02:00'))["w"][1] == [[0, 120], [120, 1440, "?"]]
+    assert to_json(parse_hours("PH off; Mo-Fr 08:30-17:30")) == {"w": [[[510, 1050]]] * 5 + [[], []], "ph": None}
+    assert to_json(parse_hours("Sa,PH 09:00-12:00; Mo-Fr 08:00-17:00")) == {
+        "w": [[[480, 1020]]] * 5 + [[[540, 720]], []], "ph": None, "phw": [[[480, 1020]]] * 5 + [[[540, 720]]] * 2}
 
 
 def spec(days: list[str], opens: str, closes: str) -> dict:
@@ -337,6 +401,69 @@ def test_is_open_rejects_bad_arguments(weekday: int, minute: int) -> None:
         is_open(parse_hours("24/7"), weekday, minute)
 
 
+MO = dt.datetime(2026, 11, 2, tzinfo=CST)  # a Monday without holidays around it
+FEATURED = "Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off"
+NATIONAL_DAY = [f"2026-10-0{d}" for d in range(1, 8)]  # Thursday to Wednesday
+
+
+def at(day: dt.datetime, hhmm: str, days: int = 0) -> dt.datetime:
+    return day + dt.timedelta(days=days, hours=int(hhmm[:2]), minutes=int(hhmm[3:]))
+
+
+@pytest.mark.parametrize(
+    "text, when, holidays, line",
+    [
+        ("Mo-Fr 08:30-17:30", at(MO, "10:00"), [], "现在营业 · 17:30 关门"),
+        ("Mo-Fr 08:30-17:30", at(MO, "08:00"), [], "现在休息 · 08:30 开门"),
+        ("Mo-Fr 08:30-17:30", at(MO, "18:00"), [], "现在休息 · 明天 08:30 开门"),
+        ("Mo-Fr 08:30-17:30", at(MO, "18:00", 4), [], "现在休息 · 周一 08:30 开门"),  # Friday evening
+        ("Mo-Fr 08:30-17:30", at(MO, "10:00", 5), [], "现在休息 · 周一 08:30 开门"),  # Saturday
+        (FEATURED, at(MO, "12:30"), [], "现在休息 · 13:30 开门"),
+        (FEATURED, at(MO, "12:00", 5), [], "现在休息 · 周一 08:30 开门"),
+        (FEATURED, at(MO, "17:29", 4), [], "现在营业 · 17:30 关门"),
+        (FEATURED, at(MO, "17:30", 4), [], "现在休息 · 明天 09:00 开门"),
+        (FEATURED, at(MO, "18:00", -35), NATIONAL_DAY, "现在休息 · 明天 08:30 开门"),  # Monday Sep 28
+        (FEATURED, at(MO, "18:00", -33), NATIONAL_DAY, "现在休息 · 下周四 08:30 开门"),  # Wednesday Sep 30 → Oct 8
+        (FEATURED, at(MO, "10:00", -32), NATIONAL_DAY, "现在休息 · 下周四 08:30 开门"),  # on Oct 1 itself
+        ("Mo-Su 22:00-02:00", at(MO, "23:00"), [], "现在营业 · 02:00 关门"),
+        ("Mo-Su 22:00-02:00", at(MO, "01:00"), [], "现在营业 · 02:00 关门"),
+        ("Mo-Su 22:00-02:00", at(MO, "03:00"), [], "现在休息 · 22:00 开门"),
+        ("Mo-Su 22:00-02:00; Sa off", at(MO, "23:00", 4), [], "现在营业 · 24:00 关门"),  # Friday night ends at midnight
+        ("Mo-Su 22:00-02:00; Sa off", at(MO, "12:00", 5), [], "现在休息 · 明天 00:00 开门"),  # Saturday's range still runs into Sunday
+        ("Mo-Fr 20:00-24:00", at(MO, "21:00"), [], "现在营业 · 24:00 关门"),
+        ("Mo-Fr 00:00-24:00", at(MO, "21:00", 3), [], "现在营业 · 明天 24:00 关门"),
+        ("Mo-Fr 08:00-20:00; Sa 09:00-02:00", at(MO, "10:00", 5), [], "现在营业 · 02:00 关门"),
+        ("Mo-Fr 08:00-20:00; Sa 01:00-09:00", at(MO, "00:30", 5), [], "现在休息 · 01:00 开门"),
+        ("Sa 14:00-17:00", at(MO, "18:00", 5), [], "现在休息 · 下周六 14:00 开门"),  # a week later
+        ("24/7", at(MO, "03:00"), [], "现在营业 · 全天营业"),
+        ("24/7", at(MO, "03:00", -32), NATIONAL_DAY, "现在营业 · 全天营业"),
+        ("24/7; PH off", at(MO, "10:00", -32), NATIONAL_DAY, "现在休息 · 下周四 00:00 开门"),
+        ("24/7; PH off", at(MO, "10:00"), [], "现在营业"),  # no holiday within 8 days
+        ("off", at(MO, "10:00"), [], "现在休息"),
+        ("Sa 14:00-17:00; PH off", at(MO, "18:00", 5), ["2026-11-14"], "现在休息"),  # nothing opens within 8 days
+        ('"预约接待"', at(MO, "10:00"), [], "营业时间以电话确认为准，请先来电"),
+        ('"预约"; Mo-Fr 08:00-17:00', at(MO, "18:00", 4), [], "现在休息"),  # next comes unknown, not an opening
+        ('"预约"; Mo-Fr 08:00-17:00', at(MO, "07:00"), [], "现在休息 · 08:00 开门"),
+        ("PH off; Mo-Fr 08:30-17:30", at(MO, "10:00", -32), NATIONAL_DAY, "现在营业 · 17:30 关门"),
+        ("Mo-Fr 08:30-17:30; PH off", at(MO, "10:00", -32), NATIONAL_DAY, "现在休息 · 下周四 08:30 开门"),
+    ],
+)
+def test_status_zh(text: str, when: dt.datetime, holidays: list[str], line: str) -> None:
+    assert status_zh(parse_hours(text), when, holidays)[1] == line
+
+
+def test_status_zh_takes_china_time_and_names_the_state() -> None:
+    h = parse_hours("Mo-Fr 08:30-17:30")
+    utc = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in China
+    assert status_zh(h, utc) == ("open", "现在营业 · 17:30 关门")
+    assert status_zh(h, dt.datetime(2026, 11, 2, 9, 0)) == ("open", "现在营业 · 17:30 关门")  # naive: China time
+    assert status_zh(parse_hours('"预约"'), utc)[0] == "unknown"
+    assert next_change(h, utc) == (0, 1050, "closed")
+    assert next_change(h, at(MO, "18:00", 4)) == (3, 510, "open")
+    assert next_change(parse_hours("24/7"), utc) is None
+    assert DAYS_ZH[0] == "周一"
+
+
 # --- assets/hours.js, run under node -------------------------------------------------------
 
 HARNESS = r"""
@@ -374,6 +501,7 @@ out.renders = renders;
 out.elements = elements.map((e) => ({ text: e.textContent, classes: e.classList.list() }));
 out.now = (input.times || []).map((t) => H.nowInChina(new Date(t)));
 out.open = (input.cases || []).map((c) => input.times.map((t) => H.isOpen(c.json, new Date(t), c.holidays)));
+out.status = (input.cases || []).map((c) => input.times.map((t) => H.status(c.json, new Date(t), c.holidays)));
 out.keys = Object.keys(H).sort();
 process.stdout.write(JSON.stringify(out));
 """
@@ -402,6 +530,11 @@ JS_HOURS = [
     "24/7",
     "24/7; PH off",
     "Mo,We,Fr 09:00-17:00; Tu off; PH 10:00-11:30",
+    "PH off; Mo-Fr 08:30-17:30",
+    "Mo-Su 22:00-02:00; Sa off",
+    "Sa,PH 09:00-12:00; Mo-Fr 08:00-17:00",
+    '"请先电话预约"; Mo-Fr 08:00-17:00',
+    "Mo-Su 22:00-02:00; PH off",
 ]
 HOLIDAYS = ["2026-10-01", "2026-10-03"]  # a Thursday and a Saturday
 
@@ -426,6 +559,9 @@ def test_js_is_open_agrees_with_python(tmp_path: Path) -> None:
         want = [is_open(h, t.weekday(), t.hour * 60 + t.minute, t.date().isoformat() in case["holidays"]) for t in times]
         assert got == want, text
         assert True in got and False in got or h.always
+    for text, case, got in zip(texts, cases, out["status"]):
+        want = [dict(zip(("state", "text"), status_zh(parse_hours(text), t, case["holidays"]))) for t in times]
+        assert got == want, text
 
 
 def test_js_now_in_china_is_utc_plus_8_without_intl_time_zones(tmp_path: Path) -> None:
@@ -450,16 +586,19 @@ def test_js_renders_open_now_badges(tmp_path: Path) -> None:
         {"data-hours": closed_today, "data-holidays": holidays},
         {"data-hours": closed_today},  # takes the page's holidays from <body data-holidays>
         {"data-hours": "not json"},
+        {"data-hours": json.dumps(to_json(parse_hours('"预约接待"'))), "class": "yz-open"},
     ]
     out = run_js(tmp_path, elements=elements, body={"data-holidays": holidays})
-    assert out["keys"] == ["isOpen", "nowInChina", "render"]
+    assert out["keys"] == ["isOpen", "nextChange", "nowInChina", "render", "state", "status"]
     assert out["rendersAtLoad"] == 1
+    reopens = f"现在休息 · {DAYS_ZH[(today + dt.timedelta(days=2)).weekday()]} 00:00 开门"
     assert out["elements"] == [
-        {"text": "现在营业", "classes": ["yz-open"]},
+        {"text": "现在营业 · 全天营业", "classes": ["yz-open"]},
         {"text": "现在休息", "classes": ["yz-closed"]},
-        {"text": "现在休息", "classes": ["yz-closed"]},
-        {"text": "现在休息", "classes": ["yz-closed"]},
+        {"text": reopens, "classes": ["yz-closed"]},
+        {"text": reopens, "classes": ["yz-closed"]},
         {"text": "", "classes": []},
+        {"text": "营业时间以电话确认为准，请先来电", "classes": ["yz-unknown"]},
     ]
 
 
@@ -467,7 +606,7 @@ def test_js_waits_for_dom_and_follows_material_page_swaps(tmp_path: Path) -> Non
     elements = [{"data-hours": json.dumps(to_json(parse_hours("24/7")))}]
     out = run_js(tmp_path, elements=elements, readyState="loading", fire="DOMContentLoaded")
     assert (out["rendersAtLoad"], out["renders"]) == (0, 1)
-    assert out["elements"] == [{"text": "现在营业", "classes": ["yz-open"]}]
+    assert out["elements"] == [{"text": "现在营业 · 全天营业", "classes": ["yz-open"]}]
     out = run_js(tmp_path, elements=elements, readyState="loading", fire="DOMContentLoaded", **{"document$": True})
     assert (out["rendersAtLoad"], out["renders"]) == (0, 2)  # once on DOMContentLoaded, once per document$ page
 

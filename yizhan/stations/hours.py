@@ -1,13 +1,19 @@
-"""Opening hours in a safe subset of OpenStreetMap's opening_hours syntax: parse, describe, export."""
+"""Opening hours in a safe subset of OpenStreetMap's opening_hours syntax: parse, describe, evaluate, export.
+
+Rules are read as the specification (and its reference implementation, opening_hours.js) reads them: in order,
+a rule replaces the whole of each day it names (weekdays, PH, or every day without a selector), including the
+after-midnight part carried over from the evening before; that carried part belongs to the rule that started
+it and is added where that rule stands; a rule that is only a comment says "unknown" for every day."""
 
 from __future__ import annotations
 
 import json
 import re
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
-from typing import NamedTuple, NoReturn
+from typing import Collection, NamedTuple, NoReturn
 
 Interval = tuple[int, int]
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -19,6 +25,11 @@ WEEKDAY = "a weekday (Mo Tu We Th Fr Sa Su)"
 WEEKDAY_OR_PH = f"{WEEKDAY} or PH"
 TIME = "a time like 08:30"
 WHOLE_DAY: tuple[Interval, ...] = ((0, 1440),)
+Day = tuple[tuple[Interval, ...], tuple[Interval, ...]]  # one day's (open, unknown) intervals; closed elsewhere
+CHINA = dt.timezone(dt.timedelta(hours=8))  # China has used UTC+8 all year since 1991
+LOOKAHEAD = 8  # days ahead that the next change is looked for
+OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
+STATE_ZH = {OPEN: "现在营业", CLOSED: "现在休息", UNKNOWN: "营业时间以电话确认为准，请先来电"}
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july",
            "august", "september", "october", "november", "december")  # fmt: skip
@@ -40,13 +51,20 @@ class HoursError(ValueError):
 
 @dataclass(frozen=True)
 class Hours:
-    """Parsed opening hours: a Mo..Su table of merged minute intervals, the PH rule and comments."""
+    """Parsed opening hours, evaluated into day tables of merged minute intervals [start, end).
+
+    week: Mo..Su open intervals on ordinary days; unknown: Mo..Su intervals whose state is unknown (a rule that is
+    only a comment); holiday: Mo..Su (open, unknown) on a public holiday falling on that weekday, None when holidays
+    are ordinary days; ph: the holidays' open intervals when they are the same whatever the weekday and known,
+    else None (what describe_zh and schema.org say about PH); comments in order; always: open at every minute."""
 
     text: str
     week: tuple[tuple[Interval, ...], ...]
     ph: tuple[Interval, ...] | None
     comments: tuple[str, ...]
     always: bool
+    unknown: tuple[tuple[Interval, ...], ...] = ((),) * 7
+    holiday: tuple[Day, ...] | None = None
 
 
 class _Tok(NamedTuple):
@@ -93,7 +111,7 @@ class _Parser:
 
     def __init__(self, text: str) -> None:
         self.toks, self.i = _tokenize(text), 0
-        self.rules: list[list[Interval] | None] = [None] * 8  # Mo..Su, then PH; None: no rule named it
+        self.rules: list[tuple[frozenset[int], list[Interval] | None]] = []  # (days, 7 = PH; intervals, None = unknown)
         self.comments: list[str] = []
 
     @property
@@ -150,9 +168,7 @@ class _Parser:
             ivs = self.times(ph=7 in targets)
         if self.tok.kind == "str" and (text := self.take().raw[1:-1].strip()):
             self.comments.append(text)
-        if ivs is not None:  # a lone comment changes no day
-            for d in targets:
-                self.rules[d] = ivs
+        self.rules.append((frozenset(targets), ivs))  # a lone comment: every day unknown
 
     def selector(self) -> list[int]:
         """Parse 'Mo-Fr,Su,PH' into day indexes (7 is PH); ranges may wrap (Sa-Mo)."""
@@ -233,21 +249,40 @@ def _merge(ivs: list[Interval]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
+def _paint(segs: list[tuple[int, int, str]], s: int, e: int, state: str) -> list[tuple[int, int, str]]:
+    """Segments with [s, e) set to `state` (what was there before is cut away)."""
+    out = [part for a, b, st in segs for part in ((a, min(b, s), st), (max(a, e), b, st)) if part[0] < part[1]]
+    return out + [(s, e, state)]
+
+
+def _day(rules: list[tuple[frozenset[int], list[Interval] | None]], weekday: int, holiday: bool) -> Day:
+    """One day's (open, unknown) intervals: rules in order, each replacing the whole day it names; a rule's part
+    after midnight is added to the next day where the rule stands (only weekday rules run past midnight)."""
+    segs: list[tuple[int, int, str]] = []
+    for days, ivs in rules:
+        if weekday in days or holiday and 7 in days:
+            segs = [(0, 1440, UNKNOWN)] if ivs is None else []
+            for s, e in ivs or ():
+                segs = _paint(segs, s, min(e, 1440), OPEN)
+        if ivs and (weekday - 1) % 7 in days:
+            for s, e in ivs:
+                if e > 1440:
+                    segs = _paint(segs, 0, e - 1440, OPEN)
+    return _merge([(s, e) for s, e, st in segs if st == OPEN]), _merge([(s, e) for s, e, st in segs if st == UNKNOWN])
+
+
 @lru_cache(maxsize=4096)  # stations share a handful of schedules; Hours is immutable
 def parse_hours(text: str) -> Hours:
     """Parse opening hours such as 'Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off'."""
     p = _Parser(text)
     p.parse()
-    week: list[list[Interval]] = [[] for _ in range(7)]
-    for d in range(7):
-        for s, e in p.rules[d] or ():
-            week[d].append((s, min(e, 1440)))
-            if e > 1440:
-                week[(d + 1) % 7].append((0, e - 1440))
-    table = tuple(_merge(w) for w in week)
-    ph = None if p.rules[7] is None else _merge(p.rules[7])
-    always = all(w == WHOLE_DAY for w in table) and ph in (None, WHOLE_DAY)
-    return Hours(text, table, ph, tuple(p.comments), always)
+    ordinary = [_day(p.rules, d, False) for d in range(7)]
+    holiday = [_day(p.rules, d, True) for d in range(7)] if any(7 in days for days, _ in p.rules) else ordinary
+    table = tuple(day[0] for day in ordinary)
+    ph = holiday[0][0] if holiday != ordinary and all(day == (holiday[0][0], ()) for day in holiday) else None
+    always = all(day == (WHOLE_DAY, ()) for day in ordinary + holiday)
+    return Hours(text, table, ph, tuple(p.comments), always, tuple(day[1] for day in ordinary),
+                 None if holiday == ordinary else tuple(holiday))  # fmt: skip
 
 
 def _hm(minute: int) -> str:
@@ -276,26 +311,55 @@ def _days_zh(days: list[int]) -> str:
     return "、".join(f"{DAYS_ZH[r[0]]}至{DAYS_ZH[r[-1]]}" if len(r) >= 3 else "、".join(DAYS_ZH[d] for d in r) for r in runs)
 
 
+_UNSURE = "请先来电确认"
+
+
+def _ivs_zh(ivs: tuple[Interval, ...] | list[Interval], unknown: tuple[Interval, ...]) -> str:
+    """A day's hours after its label: ' 08:30-12:00、13:30-17:30', '休息', '请先来电确认' or ' 00:00-02:00，其余时间请先来电确认'."""
+    spans = "、".join(_span_zh(s, e) for s, e in ivs)
+    if unknown:
+        return f" {spans}，其余时间{_UNSURE}" if spans else _UNSURE
+    return f" {spans}" if spans else "休息"
+
+
 def describe_zh(h: Hours) -> str:
     """The hours in Chinese, e.g. '周一至周五 08:30-17:30；周六、周日休息；法定节假日休息'."""
     full = all(w == WHOLE_DAY for w in h.week)
     parts: list[str] = ["全天24小时开放"] if full else []
-    if not full:
-        groups: dict[tuple[Interval, ...], list[int]] = {}
+    if all(u == WHOLE_DAY for u in h.unknown):
+        parts = [f"开放时间{_UNSURE}"]
+    elif not full:
+        groups: dict[tuple[tuple[Interval, ...], tuple[Interval, ...]], list[int]] = {}
         for d, ivs in enumerate(_display(h)):
-            groups.setdefault(tuple(ivs), []).append(d)
-        for ivs, days in sorted(groups.items(), key=lambda g: not g[0]):  # open days first, then closed ones
-            label = "每天" if len(days) == 7 else _days_zh(days)
-            parts.append(f"{label} {'、'.join(_span_zh(s, e) for s, e in ivs)}" if ivs else f"{label}休息")
-    if h.ph is not None and not (full and h.ph == WHOLE_DAY):
-        parts.append(f"法定节假日 {'、'.join(_span_zh(s, e) for s, e in h.ph)}" if h.ph else "法定节假日休息")
+            groups.setdefault((tuple(ivs), h.unknown[d]), []).append(d)
+        for (ivs, unknown), days in sorted(groups.items(), key=lambda g: (bool(g[0][1]), not g[0][0])):
+            parts.append(("每天" if len(days) == 7 else _days_zh(days)) + _ivs_zh(ivs, unknown))  # open, closed, unknown
+    if h.holiday is not None:
+        changed: dict[Day, list[int]] = {}
+        for d, day in enumerate(h.holiday):
+            if day != (h.week[d], h.unknown[d]) or h.ph is not None:
+                changed.setdefault(day, []).append(d)
+        for day, days in changed.items():
+            label = "法定节假日" if len(days) == 7 else f"{_days_zh(days)}逢法定节假日"
+            parts.append(label + _ivs_zh(*day))
     note = f"（备注：{'；'.join(h.comments)}）" if h.comments else ""
     return "；".join(parts) + note
 
 
+def _day_json(day: Day) -> list[list]:
+    """A day for hours.js: [start, end] open, [start, end, "?"] unknown, by start."""
+    return sorted([[s, e] for s, e in day[0]] + [[s, e, "?"] for s, e in day[1]])
+
+
 def to_json(h: Hours) -> dict:
-    """Compact JSON-able form for hours.js: {'w': [[[s, e], …] × 7], 'ph': None | [] | [[s, e], …]}."""
-    return {"w": [[[s, e] for s, e in day] for day in h.week], "ph": None if h.ph is None else [[s, e] for s, e in h.ph]}
+    """Compact JSON-able form for hours.js: {'w': [day × 7], 'ph': None | day} and, when a public holiday's hours
+    depend on its weekday, 'phw': [day × 7] (then 'ph' is None). A day lists [start, end] open intervals and
+    [start, end, "?"] unknown ones, in minutes (end exclusive); 'ph' None: holidays are ordinary days."""
+    out: dict = {"w": [_day_json((h.week[d], h.unknown[d])) for d in range(7)], "ph": None}
+    if h.holiday is not None:
+        days = [_day_json(day) for day in h.holiday]
+        out.update({"ph": days[0]} if all(day == days[0] for day in days) else {"phw": days})
+    return out
 
 
 def opening_hours_spec(h: Hours) -> list[dict]:
@@ -314,9 +378,81 @@ def opening_hours_spec(h: Hours) -> list[dict]:
     return spec
 
 
-def is_open(h: Hours, weekday: int, minute: int, holiday: bool = False) -> bool:
-    """Whether open at `minute` (0-1439) of `weekday` (0 = Monday); on holidays a PH rule wins."""
+def _day_of(h: Hours, weekday: int, holiday: bool) -> Day:
+    """The (open, unknown) intervals of a day."""
+    return h.holiday[weekday] if holiday and h.holiday is not None else (h.week[weekday], h.unknown[weekday])
+
+
+def _state_in(day: Day, minute: int) -> str:
+    """open, unknown or closed at `minute` of a day."""
+    if any(s <= minute < e for s, e in day[0]):
+        return OPEN
+    return UNKNOWN if any(s <= minute < e for s, e in day[1]) else CLOSED
+
+
+def state_at(h: Hours, weekday: int, minute: int, holiday: bool = False) -> str:
+    """'open', 'closed' or 'unknown' at `minute` (0-1439) of `weekday` (0 = Monday), a public holiday or not."""
     if not (0 <= weekday <= 6 and 0 <= minute < 1440):
         raise ValueError(f"expected weekday 0-6 and minute 0-1439, found {weekday} and {minute}")
-    ivs = h.ph if holiday and h.ph is not None else h.week[weekday]
-    return any(s <= minute < e for s, e in ivs)
+    return _state_in(_day_of(h, weekday, holiday), minute)
+
+
+def is_open(h: Hours, weekday: int, minute: int, holiday: bool = False) -> bool:
+    """Whether open at `minute` (0-1439) of `weekday` (0 = Monday); holidays follow the rules in order."""
+    return state_at(h, weekday, minute, holiday) == OPEN
+
+
+def china_time(when: dt.datetime) -> dt.datetime:
+    """`when` in China time (a naive datetime is taken to be China time already)."""
+    return when.replace(tzinfo=CHINA) if when.tzinfo is None else when.astimezone(CHINA)
+
+
+def next_change(h: Hours, when: dt.datetime, holidays: Collection[str] = ()) -> tuple[int, int, str] | None:
+    """(days ahead, minute of that day, new state) of the first change of state after `when`, looking at most
+    LOOKAHEAD days ahead; None if the state stays. `holidays` holds public holidays as 'YYYY-MM-DD'."""
+    t = china_time(when)
+    minute = t.hour * 60 + t.minute
+    now = state_at(h, t.weekday(), minute, t.date().isoformat() in holidays)
+    for k in range(LOOKAHEAD + 1):
+        date = t.date() + dt.timedelta(days=k)
+        day = _day_of(h, date.weekday(), date.isoformat() in holidays)
+        marks = {0} | {s for s, _ in day[0] + day[1]} | {e for _, e in day[0] + day[1] if e < 1440}
+        for m in sorted(marks):
+            if (k or m > minute) and (state := _state_in(day, m)) != now:
+                return k, m, state
+    return None
+
+
+def status_zh(h: Hours, when: dt.datetime, holidays: Collection[str] = ()) -> tuple[str, str]:
+    """(state, the line a page shows) at `when`: '现在营业 · 17:30 关门', '现在休息 · 明天 08:30 开门',
+    '现在休息 · 周一 08:30 开门', '现在营业 · 02:00 关门' (overnight), '现在营业 · 全天营业' (24/7), '现在休息'
+    (nothing opens within LOOKAHEAD days) or the unknown line. hours.js's status says the same."""
+    t = china_time(when)
+    minute = t.hour * 60 + t.minute
+    now = state_at(h, t.weekday(), minute, t.date().isoformat() in holidays)
+    if now == UNKNOWN:
+        return now, STATE_ZH[now]
+    if h.always:
+        return now, f"{STATE_ZH[now]} · 全天营业"
+    change = next_change(h, t, holidays)
+    if change is None or change[2] == UNKNOWN:
+        return now, STATE_ZH[now]
+    k, m, state = change
+    if state == CLOSED and m == 0 and k:  # closes at midnight: 24:00 of the day before
+        k, m = k - 1, 1440
+    if k == 0 or state == CLOSED and k == 1 and m < minute:  # today, or closing overnight within 24 hours
+        when_zh = ""
+    elif k == 1:
+        when_zh = "明天 "
+    else:
+        when_zh = ("下" if k >= 7 else "") + DAYS_ZH[(t.weekday() + k) % 7] + " "
+    return now, f"{STATE_ZH[now]} · {when_zh}{_hm(m)} {'开门' if state == OPEN else '关门'}"
+
+
+def constant_state(h: Hours) -> str | None:
+    """The state when it is the same at every minute of every day (24/7, off, only a comment), else None."""
+    days = [(h.week[d], h.unknown[d]) for d in range(7)] + list(h.holiday or ())
+    for state, day in ((OPEN, (WHOLE_DAY, ())), (CLOSED, ((), ())), (UNKNOWN, ((), WHOLE_DAY))):
+        if all(d == day for d in days):
+            return state
+    return None

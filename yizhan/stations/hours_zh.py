@@ -252,7 +252,7 @@ def _day_set(days: list[int]) -> str:
 def _osm(r: _Result) -> str:
     """The rules in OSM form, days with equal hours grouped ("Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off")."""
     if r.always and all(w == [(0, 1440)] for w in r.week):
-        return "; ".join(["24/7", *(["PH off"] if r.ph == [] else []), *(f'"{c}"' for c in r.comments if c)])
+        return _noted(["24/7", *(["PH off"] if r.ph == [] else [])], r.comments)
     week = []
     for ivs in r.week:
         cut = _merged(ivs or [])
@@ -266,8 +266,15 @@ def _osm(r: _Result) -> str:
     rules = [f"{_day_set(days)} {','.join(_span(s, t) for s, t in ivs)}" for ivs, days in groups.items()]
     if r.ph is not None:
         rules.append("PH off" if not r.ph else f"PH {','.join(_span(s, t) for s, t in _merged(r.ph))}")
-    rules += [f'"{c}"' for c in r.comments if c]
-    return "; ".join(rules)
+    return _noted(rules, r.comments)
+
+
+def _noted(rules: list[str], comments: list[str]) -> str:
+    """The rules joined, the comments on the last one (a rule that is only a comment would make every day unknown)."""
+    note = "；".join(c for c in comments if c)
+    if note and rules:
+        rules = [*rules[:-1], f'{rules[-1]} "{note}"']
+    return "; ".join(rules or ([f'"{note}"'] if note else []))
 
 
 def convert_zh(text: str) -> str:
