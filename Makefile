@@ -6,7 +6,7 @@ PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 APT_PACKAGES := chromium fonts-wqy-zenhei fonts-noto-cjk nodejs poppler-utils zbar-tools postgresql
 
-.PHONY: install system-deps test bench clean i18n
+.PHONY: install system-deps test bench screenshots clean i18n
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
@@ -40,6 +40,12 @@ bench: install system-deps
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/posters.py; posters=$$?; \
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) bench/transfer.py; transfer=$$?; \
 	[ $$site = 0 ] && [ $$finder = 0 ] && [ $$hub = 0 ] && [ $$kiosk = 0 ] && [ $$posters = 0 ] && [ $$transfer = 0 ]
+
+# Screenshots (issue 16): every page type of the site, finder, kiosk, hub admin and report (tests/pages.py) at 390x844
+# and 1280x800, first screen and whole page, into build/screenshots/<page>-<width>[-full].png; the demo is built afresh.
+# `$(PYTHON) -m tests.screenshots --readme` also refreshes the README's pictures in tests/screenshots/.
+screenshots: install system-deps
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m tests.screenshots
 
 # Messages: extract every _()/N_()/ngettext() string of yizhan and the kiosk (and click's own), merge them into the
 # Chinese catalog and compile it; then fill the new msgstr lines in yizhan/locale/zh_CN/LC_MESSAGES/yizhan.po and run
