@@ -14,11 +14,12 @@ from .i18n import _, os_error
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN = "yizhan"
 DEFAULTS: dict[str, Any] = {"stations": "stations", "holidays": [], "checkin_url": "", "checkin_urls": {}, "poster_font": [],
-                            "posters": "build/posters", "pages": "build/docs", "services": None}  # fmt: skip
+                            "posters": "build/posters", "pages": "build/docs", "services": None, "region_order": {}}  # fmt: skip
 SERVICE_MAX = 20  # characters of one service's name in the `services` option
 SERVICES_MAX = 32  # services in the list: the finder keeps a station's services as the bits of one 32-bit number
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")  # as station text, and no tab or line break either
 _SEPARATORS = "、，,;；/"  # what separates services in a spreadsheet cell (yizhan.stations.sheet)
+REGION_NAME_MAX = 30  # characters of a city or district name in `region_order` (as a station's region, yizhan.stations.fields)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Settings:
     posters: str = "build/posters"  # where `yizhan posters` writes
     pages: str = "build/docs"  # where the generated tree of pages is written for the engine
     services: tuple[str, ...] | None = None  # the services stations may name; None: the default list (yizhan.stations.vocab)
+    city_order: tuple[str, ...] = ()  # region_order: cities placed first (yizhan.stations.regions.RegionOrder)
+    district_order: dict[str, tuple[str, ...]] = field(default_factory=dict)  # region_order: city -> its districts placed first
     raw: dict[str, Any] = field(default_factory=dict, compare=False)  # the whole file, as MkDocs reads it
     source: str = CONFIG_FILE
 
@@ -81,6 +84,7 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
         raise YizhanError(f"{where}: plugins: yizhan: holidays: " + _("expected a list of dates like 2026-10-01, found {value}")
                           .format(value=repr(days)))
     services = _services(opts["services"], where)
+    cities, districts = _region_order(opts["region_order"], where)
     return Settings(
         project=project,
         site_url=str(site.get("site_url") or ""),
@@ -94,6 +98,8 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
         posters=opts["posters"],
         pages=opts["pages"],
         services=services,
+        city_order=cities,
+        district_order=districts,
         raw=raw or {},
     )
 
@@ -127,6 +133,60 @@ def _services(value: Any, where: str) -> tuple[str, ...] | None:
                               .format(value=repr(name), first=names.index(name) + 1, item=i + 1))
         names.append(name)
     return tuple(names)
+
+
+def _region_order(value: Any, where: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The `region_order` option: a mapping of city to its districts in order (`{镇江市: [京口区, 润州区, 丹徒区,
+    镇江新区]}`), or a list of cities in order, each a name or such a one-key mapping (`[无锡市, {镇江市: [...]}]`).
+    Returns the cities listed (in a list) and each city's districts."""
+    what = f"{where}: plugins: yizhan: region_order: "
+    cities: list[str] = []
+    if isinstance(value, dict):
+        items: list[tuple[Any, Any]] = list(value.items())
+    elif isinstance(value, list):
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and len(item) == 1:
+                items.append(next(iter(item.items())))
+            elif isinstance(item, str):
+                items.append((item, None))
+            else:
+                raise YizhanError(what + _("expected a city name or a city with its districts, like {example}, in item {item}, found {value}")
+                                  .format(example="{镇江市: [京口区, 润州区, 镇江新区]}", item=i + 1, value=repr(item)))
+            cities.append(_region_name(items[-1][0], what, i + 1, cities))
+    else:
+        raise YizhanError(what + _("expected each city with its districts in order, like {example}, or a list of cities, found {value}")
+                          .format(example="{镇江市: [京口区, 润州区, 丹徒区, 镇江新区]}", value=repr(value)))
+    districts: dict[str, tuple[str, ...]] = {}
+    for i, (city, names) in enumerate(items):
+        city = _region_name(city, what, i + 1, [] if cities else list(districts))
+        if names is None:
+            continue
+        if not isinstance(names, list):
+            raise YizhanError(what + f"{city}: " + _("expected a list of district names in order, like [京口区, 润州区, 镇江新区], found {value}")
+                              .format(value=repr(names)))
+        listed: list[str] = []
+        for k, name in enumerate(names):
+            listed.append(_region_name(name, what + f"{city}: ", k + 1, listed))
+        districts[city] = tuple(listed)
+    return tuple(cities), districts
+
+
+def _region_name(name: Any, what: str, item: int, before: list[str]) -> str:
+    """One city or district name of `region_order`: text of at most REGION_NAME_MAX characters, not listed `before`."""
+    if not isinstance(name, str) or not name.strip():
+        raise YizhanError(what + _("expected a place name in item {item}, found {value}").format(item=item, value=repr(name)))
+    name = name.strip()
+    if bad := _CONTROL.search(name):
+        raise YizhanError(what + _("expected a place name without control characters in item {item}, found U+{code} in {value}")
+                          .format(item=item, code=f"{ord(bad.group()):04X}", value=repr(name)))
+    if len(name) > REGION_NAME_MAX:
+        raise YizhanError(what + _("expected at most {max} characters in item {item}, found {n} in {value}")
+                          .format(max=REGION_NAME_MAX, item=item, n=len(name), value=repr(name)))
+    if name in before:
+        raise YizhanError(what + _("expected each place once, found {value} in items {first} and {item}")
+                          .format(value=repr(name), first=before.index(name) + 1, item=item))
+    return name
 
 
 def project_services(project: Path) -> tuple[str, ...] | None:

@@ -41,6 +41,7 @@ class YizhanConfig(Config):
     posters = c.Type(str, default="build/posters")  # where `yizhan posters` writes; its PDFs are linked into the site
     pages = c.Type(str, default="build/docs")  # where the generated tree of pages is written and built from
     services = c.Optional(c.Type(list))  # the services stations may name (absent: the default list); yizhan.config checks them
+    region_order = c.Optional(c.Type((dict, list)))  # cities' and districts' order before the official codes; yizhan.config checks it
 
 
 def add_theme(config: Any) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from yizhan.errors import Problem
 
+from .regions import RegionOrder
 from .vocab import LEVELS
 
 if TYPE_CHECKING:
@@ -74,17 +75,15 @@ class Station:
 
 @dataclass
 class Network:
-    """Every station, by id, in a stable order (city, district, level, name, id)."""
+    """Every station, by id, in a stable order: city, the city centre first, district (yizhan.stations.regions:
+    region_order, then the official GB/T 2260 code, then pinyin), level, town, name, id."""
 
     stations: dict[str, Station]
     warnings: list[Problem] = field(default_factory=list)  # located warnings of the check, for the commands to print
+    region_order: RegionOrder = field(default_factory=RegionOrder)  # mkdocs.yml's region_order (order_regions)
 
     def __post_init__(self) -> None:
-        order = {lvl: i for i, lvl in enumerate(LEVELS)}
-        items = sorted(
-            self.stations.values(),
-            key=lambda s: (s.region.city, s.region.district, order[s.level], s.region.town, s.name, s.id),
-        )
+        items = sorted(self.stations.values(), key=self.region_order.station_key)
         self.stations = {s.id: s for s in items}
         for s in items:
             s.children = []
@@ -95,9 +94,17 @@ class Network:
     def __len__(self) -> int:
         return len(self.stations)
 
+    def order_regions(self, order: RegionOrder) -> None:
+        """Put the stations in the order of mkdocs.yml's region_order (a no-op when it is the order they are in)."""
+        if order != self.region_order:
+            self.region_order = order
+            self.__post_init__()
+
     def by_city(self) -> dict[str, dict[str, list[Station]]]:
-        """City → district → stations, in the network's order."""
+        """City → district → stations, cities and districts in the network's region order (a city centre's district
+        among the others, in its place), stations in the network's order."""
         out: dict[str, dict[str, list[Station]]] = {}
         for s in self.stations.values():
             out.setdefault(s.region.city, {}).setdefault(s.region.district, []).append(s)
-        return out
+        key = self.region_order.district_key
+        return {city: {d: ds[d] for d in sorted(ds, key=lambda d, c=city: key(c, d))} for city, ds in out.items()}
