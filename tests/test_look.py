@@ -4,9 +4,9 @@
   violation. Colour contrast is its own test: axe's color-contrast rule with 4.5:1 required of all text, large text
   included (the issue asks ≥ 4.5:1; WCAG AA would let large text pass at 3:1).
 - Layout at 320 and 390 wide: the page does not scroll sideways (documentElement scrollWidth <= clientWidth), nothing
-  in the content hides its overflow in a sideways scroller or clips it (tables must stack instead; code blocks
-  excepted), and every visible link, button and form field in the content is at least 44×44 CSS px. At 1280 the
-  kiosk's pages are measured too: the kiosk is a 1280×800 touch tablet.
+  in the content hides its overflow in a sideways scroller or clips it (tables must stack instead; code blocks and
+  visually hidden 1 px elements excepted), and every visible link, button and form field in the content is at least
+  44×44 CSS px. At 1280 the kiosk's pages are measured too: the kiosk is a 1280×800 touch tablet.
 
 What counts as content: everything but Material's own chrome (its header bar, tabs, sidebars/drawer, search dialog,
 footer and back-to-top button), which the theme lays out, not the page. The product's own header and footer on the
@@ -89,7 +89,9 @@ const scrollers = [];
 for (const el of document.body.querySelectorAll('*')) {
   if (el.closest(chrome) || el.closest('pre, code') || !visible(el)) continue;
   const ox = getComputedStyle(el).overflowX;
-  if (ox === 'visible' || el.scrollWidth <= el.clientWidth + 1 || !el.clientWidth) continue;
+  if (ox === 'visible' || el.scrollWidth <= el.clientWidth + 1) continue;
+  const box = el.getBoundingClientRect();
+  if (box.width < 2 || box.height < 2) continue;  // visually hidden for screen readers (a stacked table's thead)
   scrollers.push({sel: path(el), text: text(el), overflow: ox, scroll: el.scrollWidth, client: el.clientWidth});
 }
 // 3. Targets: links, buttons and form fields in the content.
