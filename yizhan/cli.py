@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from yizhan.checkins.cli import STATIONS_HELP as HUB_STATIONS_HELP
 from yizhan.checkins.cli import import_ as hub_import
 from yizhan.errors import CheckFailed, Problem, YizhanError
 from yizhan.i18n import HOST_HELP, N_, _, ngettext, os_error, translate_click
+
+if TYPE_CHECKING:
+    from yizhan.stations.regions import RegionOrder
 
 translate_click()
 
@@ -51,6 +55,17 @@ def _services() -> tuple[str, ...] | None:
     from yizhan.config import project_services
 
     return project_services(Path.cwd())
+
+
+def _region_order() -> RegionOrder:
+    """The order of cities and districts: ./mkdocs.yml's region_order, then the official codes, then pinyin."""
+    from yizhan import config
+    from yizhan.stations.regions import RegionOrder
+
+    if not (Path.cwd() / config.CONFIG_FILE).is_file():
+        return RegionOrder()
+    settings = config.load(Path.cwd())
+    return RegionOrder(settings.city_order, settings.district_order)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
@@ -111,7 +126,7 @@ def export_cmd(target: str, stations: str | None) -> None:
 
     root, shown = _stations(stations)
     try:
-        n = export_network(load_cached(root, shown, _services()), Path(target))
+        n = export_network(load_cached(root, shown, _services()), Path(target), _region_order())
     except CheckFailed as err:
         _problems(err, _("{n} problem(s) found; nothing was exported."))
         return

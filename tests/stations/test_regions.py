@@ -121,3 +121,24 @@ def test_region_order_option(tmp_path: Path) -> None:
                        ({"镇江市": ["京" * 31]}, "expected at most 30 characters")]:  # fmt: skip
         with pytest.raises(YizhanError, match="region_order: .*" + words.replace("(", r"\(")):
             settings(tmp_path, {}, {"region_order": bad})
+
+
+def test_spreadsheet_export_in_region_order(tmp_path: Path) -> None:
+    import csv
+
+    from yizhan.stations.transfer import export_network
+
+    _station(tmp_path / "s", "zj-center", "镇江市", "", "center")
+    for i, d in enumerate(["镇江新区", "句容市", "京口区", "丹徒区"]):
+        _station(tmp_path / "s", f"zj-{i}", "镇江市", d, parent="zj-center")
+    _station(tmp_path / "s", "nj-center", "南京市", "", "center")
+
+    def districts(order: RegionOrder | None) -> list[str]:
+        export_network(load_network(tmp_path / "s"), tmp_path / "out.csv", order)
+        with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        return [f"{r['市']}{r['区县']}" for r in rows]
+
+    assert districts(None) == ["南京市", "镇江市", "镇江市京口区", "镇江市丹徒区", "镇江市句容市", "镇江市镇江新区"]
+    clerk = RegionOrder(districts={"镇江市": ["京口区", "丹徒区", "镇江新区"]})
+    assert districts(clerk) == ["南京市", "镇江市", "镇江市京口区", "镇江市丹徒区", "镇江市镇江新区", "镇江市句容市"]

@@ -241,10 +241,11 @@ def make_posters(
     result = PosterResult(out, fonts, stations=len(keys), drawn=len(todo))
     files = city_files(network)
     groups: list[tuple[str, str, list[str]]] = []  # (label, file, keys)
-    for name, districts in network.by_city().items():
-        gkeys = [shown[s.id] for d in districts.values() for s in d if s.id in shown]
-        if gkeys:
-            groups.append((name, files[name], gkeys))
+    by_city: dict[str, list[str]] = {}  # the network's order: a city's centre first, then its districts in region order
+    for sid, s in network.stations.items():
+        if sid in shown:
+            by_city.setdefault(s.region.city, []).append(shown[sid])
+    groups += [(name, files[name], gkeys) for name, gkeys in by_city.items()]
     if shown:
         groups.append(("全部驿站", "all.pdf", [shown[sid] for sid in network.stations if sid in shown]))
     old_groups = {g["file"]: g["key"] for g in [*store.manifest.get("cities", {}).values(), *([store.manifest["all"]] if store.manifest.get("all") else [])]}

@@ -15,6 +15,7 @@ from yizhan.errors import YizhanError
 from yizhan.i18n import _, ngettext
 from yizhan.stations.cache import network_and_saver
 from yizhan.stations.model import Network
+from yizhan.stations.regions import RegionOrder
 
 from .batch import PosterResult, Selection, check_out, claim, make_posters, missing_glyphs, select
 from .chartable import CharTable
@@ -46,6 +47,7 @@ def prepare(project: Path, network: Network, shown: str, out: Path, selected: li
             say: Say = _stderr, settings: Settings | None = None) -> PosterJob:  # fmt: skip
     """Check the selection and the configuration, cut the fonts, and find the posters a missing character stops."""
     settings = settings or config.load(project)
+    network.order_regions(RegionOrder(settings.city_order, settings.district_order))  # city PDFs in mkdocs.yml's region_order
     unknown = [sid for sid in selected or [] if sid not in network.stations]
     if unknown:
         raise YizhanError(ngettext("unknown station id: {ids} (not in {folder}/)", "unknown station ids: {ids} (not in {folder}/)",

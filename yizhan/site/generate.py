@@ -10,6 +10,7 @@ from pathlib import Path
 from yizhan.config import Settings
 from yizhan.posters.index import PosterIndex
 from yizhan.stations.model import Network
+from yizhan.stations.regions import RegionOrder
 
 from .finder import THEME_DIR, finder_data, finder_page
 from .pages import CITIES_MARKER, Site, posters_page
@@ -55,6 +56,7 @@ def _hand_written(content: Path) -> dict[str, Path]:
 
 def generate(settings: Settings, network: Network, posters: PosterIndex | None) -> Tree:
     """The whole tree for `network`: what any engine needs to build the site."""
+    network.order_regions(RegionOrder(settings.city_order, settings.district_order))  # mkdocs.yml's region_order
     site = Site(network, list(settings.holidays), settings.site_url)
     site.poster_ids = frozenset(posters.stations) if posters else frozenset()
     files: dict[str, bytes] = {}

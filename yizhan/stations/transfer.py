@@ -21,7 +21,7 @@ from .check import assemble
 from .demo import render
 from .fields import FileCheck, check_file
 from .model import Network, Station
-from .regions import slug
+from .regions import RegionOrder, slug
 from .sheet import TEXT_COLUMNS, Column, Row, headers_for, read_header, read_row, station_record, station_row
 from .workbook import read_table, write_table
 
@@ -48,8 +48,11 @@ def load_cached(root: Path, shown_root: str, services: Sequence[str] | None = No
     return cached_network(root, shown_root, cache_path(root), services=services)
 
 
-def export_network(network: Network, target: Path) -> int:
-    """Write every station as one row (ordered by city, district and level); returns the number of rows."""
+def export_network(network: Network, target: Path, order: RegionOrder | None = None) -> int:
+    """Write every station as one row (ordered by city, the city centre first, district and level: the network's order,
+    or `order`, mkdocs.yml's region_order); returns the number of rows."""
+    if order is not None:
+        network.order_regions(order)
     stations = list(network.stations.values())
     headers = headers_for(max((len(s.hotlines) for s in stations), default=1), max((len(s.contacts) for s in stations), default=1))
     text = {i for i, h in enumerate(headers) if (c := read_header(h)) and isinstance(c, Column) and c.field in TEXT_COLUMNS}
