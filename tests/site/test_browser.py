@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.conftest import chromium, serve_http
-from yizhan.stations.hours import is_open, parse_hours
+from yizhan.stations.hours import parse_hours, status_zh
 
 PHONE = {"width": 390, "height": 844}
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -74,36 +74,31 @@ def test_open_now_matches_the_current_time(page: Page, server: str, site: Path) 
     page.goto(f"{server}s/{FEATURED}.html")
     shown, classes = open_now(page)
     after = dt.datetime.now(CST)
-    assert shown in ("现在营业", "现在休息")
     el = page.locator(".yz-open-now")
     hours = parse_hours("Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off")
     days = json.loads(el.get_attribute("data-holidays"))
-    expect = {
-        is_open(hours, t.weekday(), t.hour * 60 + t.minute, t.date().isoformat() in days) for t in (before, after)
-    }
-    if len(expect) == 1:  # not right at an opening or closing minute
-        assert shown == ("现在营业" if expect.pop() else "现在休息")
-    assert classes == sorted(["yz-open-now", "yz-open" if shown == "现在营业" else "yz-closed"])
+    assert shown in {status_zh(hours, t, days)[1] for t in (before, after)}  # either, right at a change
+    assert classes == sorted(["yz-open-now", "yz-open" if shown.startswith("现在营业") else "yz-closed"])
 
 
 @pytest.mark.parametrize(
     ("station", "when", "shown"),
     [
-        (FEATURED, dt.datetime(2026, 11, 3, 10, 0, tzinfo=CST), "现在营业"),  # Tuesday morning
-        (FEATURED, dt.datetime(2026, 11, 3, 12, 30, tzinfo=CST), "现在休息"),  # Tuesday lunch break
-        (FEATURED, dt.datetime(2026, 11, 3, 17, 29, tzinfo=CST), "现在营业"),  # last open minute
-        (FEATURED, dt.datetime(2026, 11, 3, 17, 30, tzinfo=CST), "现在休息"),  # closing time is exclusive
+        (FEATURED, dt.datetime(2026, 11, 3, 10, 0, tzinfo=CST), "现在营业 · 12:00 关门"),  # Tuesday morning
+        (FEATURED, dt.datetime(2026, 11, 3, 12, 30, tzinfo=CST), "现在休息 · 13:30 开门"),  # Tuesday lunch break
+        (FEATURED, dt.datetime(2026, 11, 3, 17, 29, tzinfo=CST), "现在营业 · 17:30 关门"),  # last open minute
+        (FEATURED, dt.datetime(2026, 11, 3, 17, 30, tzinfo=CST), "现在休息 · 明天 08:30 开门"),  # closing time is exclusive
         (
             FEATURED,
             dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.timezone.utc),
-            "现在营业",
+            "现在营业 · 12:00 关门",
         ),  # 09:00 in China, Monday 18:00 in LA
-        (FEATURED, dt.datetime(2026, 11, 7, 9, 30, tzinfo=CST), "现在营业"),  # Saturday morning
-        (FEATURED, dt.datetime(2026, 11, 1, 10, 0, tzinfo=CST), "现在休息"),  # Sunday
-        (FEATURED, dt.datetime(2026, 10, 1, 10, 0, tzinfo=CST), "现在休息"),  # Thursday, but National Day (PH off)
-        (FEATURED, dt.datetime(2026, 10, 8, 10, 0, tzinfo=CST), "现在营业"),  # the Thursday after the holidays
-        (ALWAYS, dt.datetime(2026, 11, 4, 3, 0, tzinfo=CST), "现在营业"),  # 24/7 at 03:00
-        (ALWAYS, dt.datetime(2026, 10, 1, 3, 0, tzinfo=CST), "现在营业"),  # 24/7 on a public holiday
+        (FEATURED, dt.datetime(2026, 11, 7, 9, 30, tzinfo=CST), "现在营业 · 12:00 关门"),  # Saturday morning
+        (FEATURED, dt.datetime(2026, 11, 1, 10, 0, tzinfo=CST), "现在休息 · 明天 08:30 开门"),  # Sunday
+        (FEATURED, dt.datetime(2026, 10, 1, 10, 0, tzinfo=CST), "现在休息 · 下周四 08:30 开门"),  # National Day (PH off)
+        (FEATURED, dt.datetime(2026, 10, 8, 10, 0, tzinfo=CST), "现在营业 · 12:00 关门"),  # the Thursday after the holidays
+        (ALWAYS, dt.datetime(2026, 11, 4, 3, 0, tzinfo=CST), "现在营业 · 全天营业"),  # 24/7 at 03:00
+        (ALWAYS, dt.datetime(2026, 10, 1, 3, 0, tzinfo=CST), "现在营业 · 全天营业"),  # 24/7 on a public holiday
     ],
     ids=lambda v: v.isoformat() if isinstance(v, dt.datetime) else str(v),
 )
@@ -114,7 +109,7 @@ def test_open_now_at_a_fixed_time(clock_page: Page, server: str, station: str, w
     assert page.evaluate("() => Date.now()") == int(when.timestamp() * 1000)
     text, classes = open_now(page)
     assert text == shown
-    assert classes == sorted(["yz-open-now", "yz-open" if shown == "现在营业" else "yz-closed"])
+    assert classes == sorted(["yz-open-now", "yz-open" if shown.startswith("现在营业") else "yz-closed"])
 
 
 # --------------------------------------------------------------------------- no outside requests
@@ -177,7 +172,7 @@ def test_site_works_from_file_urls(page: Page, site: Path) -> None:
     start = (site / "s" / f"{FEATURED}.html").resolve().as_uri()
     page.clock.set_fixed_time(dt.datetime(2026, 11, 3, 10, 0, tzinfo=CST))
     page.goto(start)
-    assert open_now(page)[0] == "现在营业"
+    assert open_now(page)[0] == "现在营业 · 12:00 关门"
     parent = page.locator("article a", has_text="无锡市流动党员服务中心")
     assert parent.get_attribute("href") == "wuxi-center.html"  # names the file: no server to turn a folder into it
     parent.click()

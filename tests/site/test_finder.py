@@ -347,7 +347,7 @@ def test_geolocation_shows_the_nearest_stations(server: str, open_page: Callable
     assert first.locator(".yz-level").inner_text() == "区镇驿站"
     assert first.locator(".yz-f-dist").inner_text() == "150 米"
     assert first.locator("a.yz-tel").get_attribute("href") == "tel:+8651082700000"
-    assert first.locator(".yz-f-open, .yz-f-closed").inner_text() in ("现在营业", "现在休息")
+    assert re.fullmatch(r"现在(营业|休息)( · .+ (开门|关门))?", first.locator(".yz-f-open, .yz-f-closed").inner_text())
     assert page.locator("#yz-picker").is_hidden()
     # only neighbourhood points: one tap
     page.click("button.yz-f-chip[data-level='3']")

@@ -250,9 +250,14 @@ def _inline_json(payload: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+_COMMENT_LINES = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.MULTILINE | re.DOTALL)
+
+
 def _asset(name: str) -> str:
-    """An asset's text without blank lines (a blank line would end the raw HTML block in Markdown)."""
-    return "\n".join(line for line in (ASSETS / name).read_text(encoding="utf-8").splitlines() if line.strip())
+    """An asset's text without blank lines (a blank line would end the raw HTML block in Markdown) and without the
+    comments that fill whole lines (the page is inline: every byte is on the slow phone's first request)."""
+    text = _COMMENT_LINES.sub("", (ASSETS / name).read_text(encoding="utf-8"))
+    return "\n".join(line for line in text.splitlines() if line.strip())
 
 
 def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:

@@ -14,7 +14,7 @@ import jinja2
 
 from yizhan.posters.index import SITE_DIR as POSTER_DIR
 from yizhan.posters.index import PosterIndex
-from yizhan.stations.hours import Hours, describe_zh, to_json
+from yizhan.stations.hours import STATE_ZH, Hours, constant_state, describe_zh, to_json
 from yizhan.stations.model import Hotline, Network, Station
 from yizhan.stations.regions import unique_slugs
 from yizhan.stations.vocab import LEVELS
@@ -33,10 +33,17 @@ _STATION = _ENV.get_template("station.md")
 CITIES_MARKER = "<!-- yizhan:cities -->"
 
 
+NOW_UNSURE = "营业状态：请以现场为准"  # the open-now line without JavaScript; hours.js replaces it
+
+
 @lru_cache(maxsize=4096)
-def _hours_view(hours: Hours) -> tuple[str, str]:
-    """Chinese text and browser JSON of a schedule (stations share a handful of them)."""
-    return describe_zh(hours), json.dumps(to_json(hours), separators=(",", ":"))
+def _hours_view(hours: Hours) -> tuple[str, str, str, str]:
+    """Chinese text, browser JSON, and the open-now line and its class without JavaScript (the line itself when
+    the state never changes: 24/7, only a comment) of a schedule (stations share a handful of them)."""
+    state = constant_state(hours)
+    now = {"open": f"{STATE_ZH['open']} · 全天营业", "unknown": STATE_ZH["unknown"]}.get(state or "", NOW_UNSURE)
+    css = f" yz-{state}" if now != NOW_UNSURE else ""
+    return describe_zh(hours), json.dumps(to_json(hours), separators=(",", ":")), now, css
 
 
 class Site:
@@ -85,6 +92,8 @@ class Site:
             district_slug=self.district_slug[s.region.city].get(s.region.district, ""),
             hours_zh=_hours_view(s.hours)[0] if s.hours else "",
             hours_json=_hours_view(s.hours)[1] if s.hours else "",
+            open_now=_hours_view(s.hours)[2] if s.hours else "",
+            open_now_class=_hours_view(s.hours)[3] if s.hours else "",
             holidays_json=self.holidays_json,
             parent=stations.get(s.parent) if s.parent else None,
             children=[stations[c] for c in s.children],

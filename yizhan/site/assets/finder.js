@@ -357,11 +357,12 @@
     return href + (href.charAt(href.length - 1) === "/" && window.location.protocol === "file:" ? "index.html" : "");
   }
 
+  /* The station's open-now line ({state, text}: "现在营业 · 17:30 关门"), or null without hours; shared per pattern, 30 s. */
   function openNow(i) {
     var h = hourIdx[i], hours = window.yizhanHours, now = new Date();
     if (h < 0 || !hours) return null;
     if (now.getTime() - openAt > 30000) { openMemo = {}; openAt = now.getTime(); }
-    if (!openMemo.hasOwnProperty(h)) openMemo[h] = hours.isOpen(ix.hours[h], now, ix.holidays);
+    if (!openMemo.hasOwnProperty(h)) openMemo[h] = hours.status(ix.hours[h], now, ix.holidays);
     return openMemo[h];
   }
 
@@ -373,7 +374,7 @@
     meta.appendChild(el("span", "yz-level yz-level-" + LEVEL_KEYS[lv[i]], ix.levels[lv[i]]));
     if (ref) meta.appendChild(el("span", "yz-f-dist", ref.label + km(distance(ref.lat, ref.lon, lat[i], lon[i]))));
     if (hourIdx[i] < 0) meta.appendChild(el("span", "yz-f-none", "未登记开放时间"));
-    else if (open !== null) meta.appendChild(el("span", open ? "yz-f-open" : "yz-f-closed", open ? "现在营业" : "现在休息"));
+    else if (open !== null) meta.appendChild(el("span", "yz-f-" + open.state, open.text));
     li.appendChild(meta);
     var district = ix.districts[townDistrict[t]];
     li.appendChild(el("div", "yz-f-where", ix.cities[district[0]] + " " + (district[1] || "市本级") + (ix.towns[t][1] ? " · " + ix.towns[t][1] : "")));
@@ -391,7 +392,7 @@
   function paint(view) {
     var list = ui.results, ref = view.ref, where = ref ? ref.lat + "," + ref.lon + ref.label : "", n;
     for (n = 0; n < view.items.length; n++) {
-      var i = view.items[n], open = openNow(i), key = i + "|" + where + "|" + open, slot = slots[n];
+      var i = view.items[n], open = openNow(i), key = i + "|" + where + "|" + (open && open.text), slot = slots[n];
       if (slot && slot.key === key) continue;
       var li = row(i, ref, open);
       if (slot) list.replaceChild(li, slot.li); else list.appendChild(li);
