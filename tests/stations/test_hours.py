@@ -615,3 +615,24 @@ def test_js_is_es5_without_modules() -> None:
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", HOURS_JS.read_text(encoding="utf-8"), flags=re.S)
     for modern in (r"=>", r"\blet\b", r"\bconst\b", r"`", r"\bimport\b", r"\bexport\b", r"\bclass\b", r"\.\.\."):
         assert not re.search(modern, code), modern
+
+
+def test_a_trailing_comment_rule_is_a_located_warning(tmp_path: Path) -> None:
+    """`Mo-Fr 08:30-17:30; "节假日另行通知"` makes every day unknown by the specification: check says so and how to keep a note."""
+    from yizhan.stations.check import check_stations
+
+    station = (HOURS_JS.parents[3] / "stations/wuxi/liangxi/wuxi-liangxi-chongansi.yml").read_text(encoding="utf-8")
+    folder = tmp_path / "stations"
+    folder.mkdir()
+    text = re.sub(r"^hours: .*$", "hours: 'Mo-Fr 08:30-17:30; \"节假日另行通知\"'", station, flags=re.MULTILINE).replace("parent: wuxi-center\n", "")
+    (folder / "a.yml").write_text(text.replace("level: station", "level: center"), encoding="utf-8")
+    network, problems = check_stations(folder, "stations")
+    assert network is not None and [str(p) for p in problems] == [
+        (
+            "stations/a.yml:9:28: warning: hours: a rule that is only a comment makes every day unknown (the pages say to call "
+            "first), and the times before it are not shown: to keep the comment as a note, write it after the times of a rule: "
+            "'Mo-Fr 08:30-17:30 \"节假日另行通知\"'"
+        )
+    ]
+    (folder / "a.yml").write_text(text.replace("level: station", "level: center").replace('17:30; "', '17:30 "'), encoding="utf-8")
+    assert check_stations(folder, "stations")[1] == []

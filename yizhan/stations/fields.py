@@ -304,7 +304,7 @@ class _Checker:
                 found=found(value), hint=hint))
             return None
         try:
-            return parse_hours(value)
+            hours = parse_hours(value)
         except HoursError as err:
             if not value.isascii():  # written the Chinese way: one error with the whole conversion, or every problem in it
                 try:
@@ -322,6 +322,15 @@ class _Checker:
             shift = 1 if self.src.style.get(key) in ("'", '"') else 0
             self.bad(key, str(err), offset=err.offset + shift)
             return None
+        lone = re.search(r';\s*("[^"]*")\s*;?\s*$', value)
+        if lone and all(u == ((0, 1440),) for u in hours.unknown):  # "Mo-Fr 08:30-17:30; \"节假日另行通知\"": every day unknown
+            line, col = self.src.inside(key, lone.start(1))
+            better = f"{value[:lone.start()].rstrip()} {lone[1]}"
+            self.warnings.append(Problem(self.src.path, line, col, about("hours", _(
+                "a rule that is only a comment makes every day unknown (the pages say to call first), and the times before "
+                "it are not shown: to keep the comment as a note, write it after the times of a rule: {hours}").format(
+                hours=f"'{better}'")), warning=True))  # fmt: skip
+        return hours
 
     def services(self, value: Any) -> list[str]:
         if value is None:

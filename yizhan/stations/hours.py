@@ -7,23 +7,26 @@ it and is added where that rule stands; a rule that is only a comment says "unkn
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
-from typing import Collection, NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn
+
+from yizhan.i18n import N_, _
 
 Interval = tuple[int, int]
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 DAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SCHEMA_DAYS = tuple(f"https://schema.org/{d}" for d in _EN + ("PublicHolidays",))
-SUPPORTED = "weekdays, PH, times, off/closed, 24/7, quoted comments"
-WEEKDAY = "a weekday (Mo Tu We Th Fr Sa Su)"
-WEEKDAY_OR_PH = f"{WEEKDAY} or PH"
-TIME = "a time like 08:30"
+SUPPORTED = N_("weekdays, PH, times, off/closed, 24/7, quoted comments")
+WEEKDAY = N_("a weekday (Mo Tu We Th Fr Sa Su)")
+WEEKDAY_OR_PH = N_("a weekday (Mo Tu We Th Fr Sa Su) or PH")
+TIME = N_("a time like 08:30")
 WHOLE_DAY: tuple[Interval, ...] = ((0, 1440),)
 Day = tuple[tuple[Interval, ...], tuple[Interval, ...]]  # one day's (open, unknown) intervals; closed elsewhere
 CHINA = dt.timezone(dt.timedelta(hours=8))  # China has used UTC+8 all year since 1991
@@ -82,7 +85,7 @@ def _tokenize(text: str) -> list[_Tok]:
     while m := _TOKEN.match(text, pos):
         kind = m.lastgroup or "op"
         if m[kind] == '"':  # a quote the comment pattern could not close
-            raise HoursError('expected a closing " to end the comment, found end of text', m.start(kind))
+            raise HoursError(_('expected a closing " to end the comment, found end of text'), m.start(kind))
         toks.append(_Tok(kind, m[kind], m.start(kind)))
         pos = m.end()
     return toks + [_Tok("end", "", len(text))]
@@ -91,6 +94,11 @@ def _tokenize(text: str) -> list[_Tok]:
 def _q(s: str) -> str:
     """Quote a piece of text for a message."""
     return json.dumps(s, ensure_ascii=False)
+
+
+def _did_you_mean(suggestion: str) -> str:
+    """' (did you mean "x"?)' in the current language."""
+    return _(" (did you mean {suggestion}?)").format(suggestion=suggestion)
 
 
 def _day_hint(raw: str) -> str:
@@ -103,7 +111,7 @@ def _day_hint(raw: str) -> str:
         guess = "PH"
     else:
         guess = next((DAYS[i] for i, f in enumerate(_EN) if len(low) >= 2 and f.lower().startswith(low)), "")
-    return f" (did you mean {_q(guess)}?)" if guess and guess != raw else ""
+    return _did_you_mean(_q(guess)) if guess and guess != raw else ""
 
 
 class _Parser:
@@ -129,24 +137,24 @@ class _Parser:
         t, low = self.tok, self.tok.raw.lower()
         month = t.kind == "word" and len(low) >= 3 and any(m.startswith(low) for m in _MONTHS)
         if t.kind in ("word", "op") and (low in _UNSUPPORTED or month):  # features this subset rejects
-            raise HoursError(f"unsupported opening_hours feature {_q(t.raw)} (supported: {SUPPORTED})", t.off)
-        found = "end of text" if t.kind == "end" else t.raw if t.kind == "str" else _q(t.raw)
+            raise HoursError(_("unsupported opening_hours feature {feature} (supported: {supported})").format(feature=_q(t.raw), supported=_(SUPPORTED)), t.off)
+        found = _("end of text") if t.kind == "end" else t.raw if t.kind == "str" else _q(t.raw)
         if t.raw in _PUNCT:
-            hint = f" (did you mean {_q(_PUNCT[t.raw])}?)"
+            hint = _did_you_mean(_q(_PUNCT[t.raw]))
         elif t.raw in ("“", "”"):
-            hint = ' (write comments in straight double quotes "…")'
+            hint = _(' (write comments in straight double quotes "…")')
         elif low in ("off", "closed") and t.raw != low and not hint:
-            hint = f" (did you mean {_q(low)}?)"
-        raise HoursError(f"expected {expected}, found {found}{hint}", t.off)
+            hint = _did_you_mean(_q(low))
+        raise HoursError(_("expected {expected}, found {found}{hint}").format(expected=_(expected), found=found, hint=hint), t.off)
 
     def parse(self) -> None:
         """Parse rules separated by ';' (a trailing ';' is tolerated)."""
         if self.tok.kind == "end":
-            raise HoursError("empty opening hours", 0)
+            raise HoursError(_("empty opening hours"), 0)
         self.rule()
         while self.tok.kind != "end":
             if self.tok.raw != ";":
-                self.fail('";" between rules', ' (separate time ranges with ",")' if self.tok.kind == "num" else "")
+                self.fail(N_('";" between rules'), _(' (separate time ranges with ",")') if self.tok.kind == "num" else "")
             self.take()
             if self.tok.kind != "end":
                 self.rule()
@@ -164,7 +172,7 @@ class _Parser:
             elif t.kind == "word" and t.raw not in ("off", "closed"):
                 self.fail(WEEKDAY_OR_PH, _day_hint(t.raw))
             elif t.kind not in ("num", "word"):
-                self.fail('a rule (weekdays or PH, a time like 08:30, off, 24/7 or a "comment")')
+                self.fail(N_('a rule (weekdays or PH, a time like 08:30, off, 24/7 or a "comment")'))
             ivs = self.times(ph=7 in targets)
         if self.tok.kind == "str" and (text := self.take().raw[1:-1].strip()):
             self.comments.append(text)
@@ -198,28 +206,28 @@ class _Parser:
             self.take()
             return []
         if self.tok.kind != "num":
-            hint = ' (list days with "," or "-", as in "Mo,We" or "Mo-Fr")' if self.tok.raw in DAYS else ""
-            self.fail(f"{TIME} or off", hint)
+            hint = _(' (list days with "," or "-", as in "Mo,We" or "Mo-Fr")') if self.tok.raw in DAYS else ""
+            self.fail(N_("a time like 08:30 or off"), hint)
         ivs: list[Interval] = []
         while True:
             first = self.tok
             s = self.time(start=True)
             if self.tok.raw != "-":
-                self.fail(f'"-" after {_q(first.raw)}')
+                self.fail(_('"-" after {time}').format(time=_q(first.raw)))
             self.take()
             last = self.tok
             e = self.time(start=False)
             span = f"{first.raw}-{last.raw}"
             if e == s:
-                raise HoursError(f"time range {span} is empty (end must differ from start)", first.off)
+                raise HoursError(_("time range {span} is empty (end must differ from start)").format(span=span), first.off)
             if e < s and ph:
-                raise HoursError(f"overnight range {span} is not supported for PH (end it by 24:00)", first.off)
+                raise HoursError(_("overnight range {span} is not supported for PH (end it by 24:00)").format(span=span), first.off)
             ivs.append((s, e if e > s else e + 1440))
             if self.tok.raw != ",":
                 return ivs
             self.take()
             if self.tok.kind == "word" and (self.tok.raw in DAYS or self.tok.raw == "PH"):
-                self.fail(TIME, ' (separate rules with ";")')
+                self.fail(TIME, _(' (separate rules with ";")'))
 
     def time(self, start: bool) -> int:
         """Parse HH:MM into minutes since midnight (24:00 only as an end)."""
@@ -228,12 +236,12 @@ class _Parser:
         if not m:  # suggest a fix for sloppy times such as "8.30", "0830" or "8：30"
             loose = _LOOSE_TIME.fullmatch(t.raw) if t.kind == "num" else None
             ok = loose and int(loose[2]) < 60 and int(loose[1]) * 60 + int(loose[2]) <= 1440
-            self.fail(TIME, f' (did you mean "{int(loose[1]):02d}:{loose[2]}"?)' if loose and ok else "")
+            self.fail(TIME, _did_you_mean(f'"{int(loose[1]):02d}:{loose[2]}"') if loose and ok else "")
         h, mi = int(m[1]), int(m[2])
         if h > 24 or mi > 59 or (h == 24 and mi):
-            raise HoursError(f"time {t.raw} is out of range (00:00-24:00)", t.off)
+            raise HoursError(_("time {time} is out of range (00:00-24:00)").format(time=t.raw), t.off)
         if start and h == 24:
-            raise HoursError('expected a range to start by 23:59, found "24:00" (use 00:00)', t.off)
+            raise HoursError(_('expected a range to start by 23:59, found "24:00" (use 00:00)'), t.off)
         self.take()
         return h * 60 + mi
 
