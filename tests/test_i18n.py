@@ -183,7 +183,7 @@ def test_every_help_text_is_chinese_by_default() -> None:
         if not _CJK.search(h["short"]):
             problems.append(f"{path}: {h['short']!r}")
         problems += [f"{path} {opt}: {text!r}" for opt, text in h["options"].items() if not _CJK.search(text)]
-        assert "用法：" in h["help"] and "选项:" in h["help"] and "Usage:" not in h["help"], path
+        assert "用法:" in h["help"] and "选项:" in h["help"] and "Usage:" not in h["help"], path
     assert problems == []
 
 
