@@ -12,10 +12,11 @@ from pathlib import Path
 
 from bottle import Bottle, HTTPResponse, request, response
 
+from yizhan.checkins.charts import column_chart
 from yizhan.checkins.passwords import secret_matches
 from yizhan.checkins.records import confirmed_ids, last_upload, purged_counts
 from yizhan.checkins.rows import mask_phone
-from yizhan.checkins.upload_now import load_config, start_upload, upload_note
+from yizhan.checkins.upload_now import load_config, no_hub_hint, start_upload, upload_note
 
 from . import form
 from .app import Place, go, message_page, page, read_form, secure_headers
@@ -62,21 +63,8 @@ class Sessions:
 
 
 def hourly_chart(per_hour: list[int]) -> str:
-    """An inline SVG bar chart of check-ins per hour (numbers only, so nothing to escape)."""
-    top = max(per_hour) or 1
-    w, h, base = 40, 150, 170
-    parts = [f'<svg class="chart" viewBox="0 0 {24 * w} 200" role="img" aria-label="今日每小时登记人数">']
-    for hour, n in enumerate(per_hour):
-        bh = round(h * n / top)
-        x = hour * w
-        parts.append(
-            f'<rect class="bar-rect" x="{x + 6}" y="{base - bh}" width="{w - 12}" height="{bh}"><title>{hour}时 {n}人</title></rect>'
-        )
-        if n:
-            parts.append(f'<text x="{x + w // 2}" y="{base - bh - 4}" text-anchor="middle">{n}</text>')
-        parts.append(f'<text x="{x + w // 2}" y="{base + 18}" text-anchor="middle">{hour}</text>')
-    parts.append(f'<line x1="0" y1="{base}" x2="{24 * w}" y2="{base}" stroke="#888"/></svg>')
-    return "".join(parts)
+    """The chart of today's check-ins per hour: a bar per hour, even ticks, text at the page's size (numbers only)."""
+    return column_chart([(f"{hour}时", n) for hour, n in enumerate(per_hour)], "今日每小时报到人数", unit="人")
 
 
 def summary(rows: list[dict[str, str]], today: dt.date) -> tuple[int, list[int]]:
@@ -130,7 +118,7 @@ def install_admin(
     @app.get("/admin")
     def _admin() -> str:
         if load_pin(data_dir) is None:
-            return message_page(503, *no_pin)
+            return message_page(503, *no_pin, station=place.name)
         csrf = session_csrf()
         if csrf is None:
             return login_page()
@@ -149,6 +137,7 @@ def install_admin(
         return page("admin", place=place, csrf=csrf, today=today.isoformat(), count=count, total=len(all_rows),
                     pending=pending, chart=hourly_chart(per_hour), latest=latest, uploaded=last_upload(data_dir),
                     upload_note=upload_note(data_dir), can_upload=load_config(data_dir) is not None,
+                    upload_hint=no_hub_hint(place.station_id),
                     clock_note=clock_warning(all_rows[-1]["checked_in_at"], now) if all_rows else "")  # fmt: skip
 
     @app.post("/admin/login")
@@ -156,7 +145,7 @@ def install_admin(
         fields = read_form(4096)
         stored = load_pin(data_dir)
         if stored is None:
-            return message_page(503, *no_pin)
+            return message_page(503, *no_pin, station=place.name)
         cookie = request.get_cookie(CSRF_COOKIE) or ""
         if not cookie or not hmac.compare_digest(cookie.encode(), fields.get("csrf", "").encode()):
             return login_page(403, "页面已过期，请重新输入密码。")
@@ -181,14 +170,14 @@ def install_admin(
     @app.post("/admin/upload")
     def _upload_now() -> str:
         if not staff_post():
-            return message_page(403, "请求无效", "请回到管理页面再试。")
-        start_upload(data_dir)  # in a thread; the page shows how it went
+            return message_page(403, "请求无效", "页面已过期，请回到管理页面再试。", [("/admin", "回到管理页面")], place.name)
+        start_upload(data_dir, place.station_id)  # in a thread; the page shows how it went
         go("/admin")
 
     @app.post("/admin/logout")
     def _logout() -> str:
         if not staff_post():
-            return message_page(403, "请求无效", "请回到管理页面再试。")
+            return message_page(403, "请求无效", "页面已过期，请回到管理页面再试。", [("/admin", "回到管理页面")], place.name)
         live.end(request.get_cookie(SESSION_COOKIE))
         response.delete_cookie(SESSION_COOKIE, path="/admin")
         go("/admin")

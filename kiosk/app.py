@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote_to_bytes
 from bottle import Bottle, HTTPError, HTTPResponse, request, response, static_file, template
 
 from yizhan.i18n import _
+from yizhan.look import HOTLINE, HOTLINE_LABEL, STYLESHEET
 from yizhan.stations.codes import normalize_code
 
 from . import form
@@ -62,6 +63,7 @@ class FormConfig:
     return_seconds: int = 8  # the kiosk's thank-you screen goes back to an empty form after this
     idle_seconds: int = 60  # a half-filled kiosk form is cleared after this long without a touch
     max_body: int = 16 * 1024  # bytes; larger request bodies get 413
+    finder_url: str | None = None  # the directory site's finder, offered on error pages; None: from ./mkdocs.yml's site_url
 
 
 def secure_headers(static: bool = False) -> None:
@@ -72,8 +74,24 @@ def secure_headers(static: bool = False) -> None:
 
 
 def page(name: str, **ctx: Any) -> str:
-    """Render a view from kiosk/views (Bottle SimpleTemplate, HTML-escaped by default)."""
-    return template(name, template_lookup=VIEWS, **ctx)
+    """Render a view from kiosk/views (Bottle SimpleTemplate, HTML-escaped by default) in the one look (base.tpl)."""
+    return template(name, template_lookup=VIEWS, hotline=HOTLINE, hotline_label=HOTLINE_LABEL, **ctx)
+
+
+def finder_url(project: Path) -> str:
+    """The finder page of the directory site whose mkdocs.yml is in `project` (its site_url), or '' when unknown."""
+    if not (project / "mkdocs.yml").is_file():
+        return ""
+    try:
+        from yizhan.config import load
+
+        settings = load(project)
+    except Exception:  # noqa: BLE001 - a link on an error page is not worth failing for
+        return ""
+    base = settings.site_url
+    if not base.startswith(("https://", "http://")):
+        return ""
+    return base.rstrip("/") + ("/finder/" if settings.use_directory_urls else "/finder.html")
 
 
 def go(url: str, status: int = 303) -> NoReturn:
@@ -85,11 +103,11 @@ def go(url: str, status: int = 303) -> NoReturn:
     raise res
 
 
-def message_page(status: int, title: str, text: str) -> str:
-    """A short Chinese message page with the given status."""
+def message_page(status: int, title: str, text: str, ways: list[tuple[str, str]] | None = None, station: str = "") -> str:
+    """A short Chinese message page with the given status; `ways` on: (href, words) links, then the hotline."""
     response.status = status
     secure_headers()
-    return page("message", title=title, text=text)
+    return page("message", title=title, text=text, ways=ways or [], station=station)
 
 
 def unquote_field(raw: bytes) -> str:
@@ -125,8 +143,9 @@ def parse_fields(body: bytes) -> dict[str, str] | None:
     return out
 
 
-def install_basics(app: Bottle, max_body: int) -> None:
-    """Security headers on every response, request size limits, Chinese error pages."""
+def install_basics(app: Bottle, max_body: int, ways: list[tuple[str, str]] | None = None, station: str = "") -> None:
+    """Security headers on every response, request size limits, Chinese error pages (with `ways` on: (href, words)
+    links to this app's home and the site's finder, and the hotline), look.css and the kiosk's own static files."""
 
     @app.hook("before_request")
     def _limits() -> None:
@@ -147,10 +166,16 @@ def install_basics(app: Bottle, max_body: int) -> None:
             text = "请检查网址，或扫描驿站海报上的二维码。"
         if err.status_code == 500:
             text = "请稍后再试，或联系工作人员。"
-        return page("message", title=title, text=text)
+        if err.status_code == 404 and request.path.startswith(("/Q/", "/q/")):
+            title = "没有找到这个驿站"
+        return page("message", title=title, text=text, ways=ways or [], station=station)
 
     for code in (400, 403, 404, 405, 411, 413, 415, 429, 500, 503):
         app.error(code)(_error)
+
+    @app.get("/static/look.css")
+    def _look() -> HTTPResponse:
+        return static_file(STYLESHEET.name, root=str(STYLESHEET.parent), mimetype="text/css", charset="utf-8")
 
     @app.get("/static/<path:path>")
     def _static(path: str) -> HTTPResponse:
@@ -170,7 +195,9 @@ def make_app(
     normalised); with `home`, `/` is the tablet form of that station (source kiosk). Records go to `sink.add`.
     """
     app = Bottle()
-    install_basics(app, config.max_body)
+    finder = finder_url(Path.cwd()) if config.finder_url is None else config.finder_url
+    ways = ([("/", "回到报到页面")] if home is not None else []) + ([(finder, "查找附近的驿站")] if finder else [])
+    install_basics(app, config.max_body, ways, home.name if home is not None else "")
 
     def show_form(place: Place, source: str, values: Mapping[str, str], errors: Mapping[str, str]) -> str:
         action = "/" if source == "kiosk" else f"/Q/{place.code}"
@@ -189,7 +216,7 @@ def make_app(
         except Exception as err:  # noqa: BLE001 - whatever the sink raised, the member must try again
             print(_("check-in not stored: {error}").format(error=type(err).__name__), file=sys.stderr)  # never the record itself
             response.status = 503
-            return show_form(place, source, values, {"_": "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"})
+            return show_form(place, source, values, {"_": "保存失败，请再点一次“提交报到”；仍不行请联系工作人员。"})
         number, at = form.checkin_number(record["checkin_id"]), record["checked_in_at"][11:16]
         base = "/ok" if source == "kiosk" else f"/Q/{place.code}/ok"
         go(f"{base}?n={number}&t={quote(at)}")
@@ -206,7 +233,7 @@ def make_app(
         norm = normalize_code(code)
         place = lookup(norm) if norm else None
         if place is None:
-            raise HTTPError(404, "没有找到这个驿站编码，请核对海报上的二维码或编码。")
+            raise HTTPError(404, "没有找到二维码或网址里的驿站编码。请核对海报上的二维码或编码后重新扫码，也可以用下面的办法。")
         return place
 
     if home is not None:

@@ -1,11 +1,6 @@
-% rebase('base', title=place.name + ' · 报到登记', body_class='form ' + source, idle=idle, home=action)
+% rebase('base', title=place.name + ' · 报到', body_class='form ' + source, idle=idle, home=action, station=place.name, what='流动党员报到' if source == 'kiosk' else '手机自助报到')
 % personal = 'off' if source == 'kiosk' else 'on'
 % fields = [('name', '姓名', 'text', 'name', 'text', '请输入姓名'), ('phone', '手机号码', 'tel', 'tel', 'numeric', '11 位手机号码'), ('home_org', '所在党组织（流出地党组织）', 'text', 'off', 'text', '如：某某村党支部'), ('note', '备注（可不填）', 'text', 'off', 'text', '')]
-<header class="bar">
-  <div class="station">{{place.name}}</div>
-  <div class="what">{{'流动党员报到登记' if source == 'kiosk' else '手机自助登记'}}</div>
-</header>
-<main>
 <form class="checkin" method="post" action="{{action}}" autocomplete="{{personal}}" novalidate>
 % if errors.get('_'):
   <p class="alert" role="alert">{{errors['_']}}</p>
@@ -33,7 +28,6 @@
 % end
     </fieldset>
   </div>
-  <button type="submit" class="submit">提交登记</button>
-  <p class="privacy">您填写的信息只用于党员报到登记，由驿站工作人员保管。</p>
+  <button type="submit" class="submit">提交报到</button>
+  <p class="privacy">您填写的信息只用于党员报到，由驿站工作人员保管。</p>
 </form>
-</main>

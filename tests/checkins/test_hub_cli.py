@@ -18,6 +18,7 @@ from yizhan.checkins.hub import make_hub
 from yizhan.checkins.hubdb import HubDB
 from yizhan.checkins.records import COLUMNS
 from yizhan.checkins.rows import write_csv
+from yizhan.look import css
 from yizhan.stations.check import load_network
 from yizhan.stations.codes import station_codes
 
@@ -50,7 +51,7 @@ def test_hub_serves_the_kiosk_form_for_every_station(tmp_path: Path) -> None:
     app = with_self_checkin(make_hub(db, network), checkin_app(db, network))
     with hub_thread(app) as base:
         status, _, page = request(base, "GET", f"/Q/{code}")
-        assert status == 200 and network.stations[STATION].name in page and "手机自助登记" in page
+        assert status == 200 and network.stations[STATION].name in page and "手机自助报到" in page
         assert request(base, "GET", f"/q/{code.lower()}")[:2] == (301, f"/Q/{code}")
         bad = {"name": "张三", "phone": "12345", "home_org": "某支部", "purpose": "参加活动"}
         status, _, page = request(base, "POST", f"/Q/{code}", bad)
@@ -115,7 +116,8 @@ def test_hub_import_token_and_report(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("Report of 30 check-ins written to build/report/index.html")
     html = (tmp_path / "build" / "report" / "index.html").read_text()
     soup = BeautifulSoup(html, "html.parser")
-    assert "共 30 人次签到" in soup.get_text() and len(soup.find_all("svg")) == 5
+    assert "共 30 人次报到" in soup.get_text() and "签到" not in html and len(soup.select("svg.yz-chart__plot")) == 2  # days, months
+    assert soup.select_one("style").text == css() and not soup.select("link[rel=stylesheet]")  # one file that opens anywhere
     assert "无锡市" in soup.get_text() and "驿站平板" in soup.get_text() and "手机扫码" in soup.get_text()
     assert html.count("138****00") == 20 and not any(r["phone"] in html for r in rows) and "http" not in html
     export = (tmp_path / "build" / "report" / "checkins.csv").read_text(encoding="utf-8-sig")

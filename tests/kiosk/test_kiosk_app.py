@@ -19,6 +19,7 @@ from kiosk.pin import PIN_FILE, Lockout, set_pin
 from kiosk.server import Kiosk, build_kiosk
 from yizhan.checkins.records import mark_confirmed
 from yizhan.checkins.rows import write_csv
+from yizhan.look import STYLESHEET as LOOK
 from yizhan.stations.codes import station_codes
 
 CODE = station_codes(["test-station"])["test-station"]
@@ -36,7 +37,7 @@ HEADERS = {
 
 @pytest.fixture
 def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
-    k = build_kiosk(PLACE, tmp_path / "data", FormConfig(device_id="tab-1"))
+    k = build_kiosk(PLACE, tmp_path / "data", FormConfig(device_id="tab-1", finder_url="https://finder.example.cn/finder.html"))
     yield k
     k.store.close()
 
@@ -148,8 +149,21 @@ def test_phone_self_check_in(web: TestApp, kiosk: Kiosk) -> None:
 def test_unknown_code_and_page(web: TestApp) -> None:
     res = web.get("/Q/ZZZZZZ" if CODE != "ZZZZZZ" else "/Q/YYYYYY", status=404)
     secure(res)
-    assert soup(res).select_one(".hint").text == "没有找到这个驿站编码，请核对海报上的二维码或编码。"
-    assert soup(web.get("/Q/not-a-code", status=404)).select_one("h1").text == "没有这个页面"
+    page = soup(res)
+    assert page.select_one("header.yz-header .station").text == PLACE.name  # the tablet's own header
+    assert page.select_one("h1").text == "没有找到这个驿站"
+    assert page.select_one(".hint").text == "没有找到二维码或网址里的驿站编码。请核对海报上的二维码或编码后重新扫码，也可以用下面的办法。"
+    ways = [(a["href"], a.text) for a in page.select("#ways a")]
+    assert ways == [
+        ("/", "回到报到页面"),
+        ("https://finder.example.cn/finder.html", "查找附近的驿站"),
+        ("tel:12371", "拨打全国党员服务热线 12371"),
+    ]
+    assert "yz-tel" in page.select_one("#ways a[href='tel:12371']")["class"]
+    assert [a["href"] for a in page.select("footer.yz-footer a.yz-tel")] == ["tel:12371"]
+    assert [link["href"] for link in page.select("link[rel=stylesheet]")] == ["/static/look.css", "/static/kiosk.css"]
+    assert soup(web.get("/Q/not-a-code", status=404)).select_one("h1").text == "没有找到这个驿站"
+    assert soup(web.get("/nowhere", status=404)).select_one("h1").text == "没有这个页面"
     secure(web.get("/nowhere", status=404))
     web.post("/Q/not-a-code", FORM, status=404)
 
@@ -157,7 +171,11 @@ def test_unknown_code_and_page(web: TestApp) -> None:
 def test_static_assets_are_local_and_confined(web: TestApp) -> None:
     res = web.get("/static/kiosk.css")
     secure(res, cache="no-cache")
-    assert "font-family" in res.text and "http" not in res.text
+    assert "var(--yz-brand)" in res.text and "http" not in res.text
+    assert re.findall(r"#[0-9a-fA-F]{3,6}\b", res.text) == ["#fff"] * 3  # colours from look.css's tokens (white on brand)
+    look = web.get("/static/look.css")
+    secure(look, cache="no-cache")
+    assert look.content_type == "text/css" and look.text == LOOK.read_text(encoding="utf-8")
     assert "http" not in web.get("/static/kiosk.js").text
     web.get("/static/../app.py", status=(403, 404))
     web.get("/static/%2e%2e/app.py", status=(403, 404))
@@ -182,7 +200,7 @@ def test_storage_failure_keeps_the_form(web: TestApp, kiosk: Kiosk) -> None:
     secure(res)
     assert res.headers["Content-Type"] == "text/html; charset=UTF-8"
     page = soup(res)
-    assert page.select_one(".alert").text == "保存失败，请再点一次“提交登记”；仍不行请联系工作人员。"
+    assert page.select_one(".alert").text == "保存失败，请再点一次“提交报到”；仍不行请联系工作人员。"
     assert page.select_one("#name")["value"] == "张三"
 
 

@@ -1,73 +1,87 @@
-"""Small inline SVG charts (no script, no CDN) that read well on screen and printed in black and white."""
+"""Small charts (no script, no CDN) for the report, the hub admin and the kiosk's staff page, in the look of yizhan.look.
+
+Every text of a chart is HTML at the page's own size, so it stays readable on a 320 px phone; only the drawing
+(bars and gridlines) is SVG, stretched to the width (`preserveAspectRatio="none"`). The SVG carries only
+presentation attributes, so the pages' CSP needs no inline styles. Styles: .yz-chart and .yz-bars in look.css.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-WIDTH = 760
-FONT = 'font-family="sans-serif" font-size="12"'
+BRAND = "#b71c1c"  # yizhan.look's --yz-brand, also as an attribute for readers without the stylesheet
+RULE = "#d9d9d9"
 
 
-def _nice_max(value: int) -> int:
-    """A round axis maximum at or above `value`."""
-    if value <= 5:
-        return 5
-    step = 10 ** (len(str(value)) - 1)
-    for m in (1, 2, 2.5, 5, 10):
-        if value <= m * step:
-            return int(m * step)
-    return value
+def nice_ticks(value: int, most: int = 6) -> list[int]:
+    """Evenly spaced axis ticks from 0 up to at least `value`, by a step of 1, 2 or 5 times a power of ten
+    (0/1/2…, 0/2/4/6…, 0/5/10…, 0/20/40…), at most `most` of them."""
+    value = max(int(value), 1)
+    power = 1
+    while True:
+        for m in (1, 2, 5):
+            step = m * power
+            count = -(-value // step)  # ceil
+            if count + 1 <= most:
+                return [step * k for k in range(count + 1)]
+        power *= 10
 
 
-def line_chart(points: list[tuple[str, int]], title: str) -> str:
-    """A line chart of (label, value) in order, e.g. check-ins per day; a few labels on the x axis."""
+def _n(v: int) -> str:
+    return f"{v:,}"
+
+
+def column_chart(points: list[tuple[str, int]], title: str, unit: str = "人次") -> str:
+    """A column chart: one bar per point (label, value) in order, e.g. check-ins per day or per hour.
+
+    The y axis has even ticks (nice_ticks); the x axis names the first and the last point; each bar's <title>
+    says its label and value (e.g. "9时 2人"). Empty `points`: a short Chinese line instead.
+    """
     if not points:
-        return f'<p class="empty">{escape(title)}：暂无数据</p>'
-    left, top, w, h = 56, 24, WIDTH - 76, 200
-    top_value = _nice_max(max(v for _, v in points))
+        return f'<p class="yz-muted">{escape(title)}：暂无数据</p>'
     n = len(points)
-
-    def x(i: int) -> float:
-        return left + (w * i / (n - 1) if n > 1 else w / 2)
-
-    def y(v: int) -> float:
-        return top + h - h * v / top_value
-
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {top + h + 40}" width="100%" {FONT}>',
-             f"<title>{escape(title)}</title>"]  # fmt: skip
-    for k in range(5):
-        v = top_value * k // 4
-        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ccc"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,}</text>')
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
-    parts.append(f'<path d="{path}" fill="none" stroke="#b71c1c" stroke-width="2"/>')
-    if n <= 60:
-        parts += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="#b71c1c"/>' for i, (_, v) in enumerate(points)]
-    ticks = sorted({0, n - 1, *range(0, n, max(1, n // 6))})
-    for i in ticks:
-        if i < n and (i == n - 1 or n - 1 - i >= max(1, n // 12)):
-            parts.append(f'<text x="{x(i):.1f}" y="{top + h + 18}" text-anchor="middle">{escape(points[i][0])}</text>')
+    ticks = nice_ticks(max(v for _, v in points))
+    top = ticks[-1]
+    total = sum(v for _, v in points)
+    peak_label, peak = max(points, key=lambda p: p[1])
+    label = f"{title}：{points[0][0]}至{points[-1][0]}，共 {_n(total)} {unit}" + (f"，最多为{peak_label} {_n(peak)} {unit}" if peak else "")
+    parts = [
+        '<figure class="yz-chart">',
+        '<div class="yz-chart__frame">',
+        '<div class="yz-chart__y" aria-hidden="true">' + "".join(f"<span>{_n(t)}</span>" for t in ticks) + "</div>",
+        (
+            f'<svg class="yz-chart__plot chart" viewBox="0 0 {n} {top}" preserveAspectRatio="none" role="img" '
+            f'aria-label="{escape(label)}" focusable="false">'
+        ),
+    ]
+    for t in ticks[1:]:
+        parts.append(f'<line x1="0" x2="{n}" y1="{top - t}" y2="{top - t}" stroke="{RULE}" vector-effect="non-scaling-stroke"/>')
+    for i, (name, v) in enumerate(points):
+        parts.append(
+            f'<rect x="{i + 0.15:g}" y="{top - v}" width="0.7" height="{v}" fill="{BRAND}">'
+            f"<title>{escape(name)} {_n(v)}{escape(unit)}</title></rect>"
+        )
     parts.append("</svg>")
+    first, last = escape(points[0][0]), escape(points[-1][0])
+    parts.append(f'<div class="yz-chart__x" aria-hidden="true"><span>{first}</span>' + (f"<span>{last}</span>" if n > 1 else "") + "</div>")
+    parts.append("</div></figure>")
     return "".join(parts)
 
 
-def bar_chart(items: list[tuple[str, int]], title: str, limit: int = 30) -> str:
-    """A horizontal bar chart of (label, value), largest first, at most `limit` bars, values written at each bar."""
+def bar_list(items: list[tuple[str, int]], title: str, limit: int = 30) -> str:
+    """Horizontal bars of (label, value), largest first, at most `limit`: each a label, its number and its bar
+    (bars scaled to the largest value's even tick, so two charts' bars compare by eye)."""
     if not items:
-        return f'<p class="empty">{escape(title)}：暂无数据</p>'
+        return f'<p class="yz-muted">{escape(title)}：暂无数据</p>'
     items = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:limit]
-    label_w, bar_h, gap = 200, 18, 6
-    top_value = max(max(v for _, v in items), 1)
-    w = WIDTH - label_w - 70
-    height = len(items) * (bar_h + gap) + 10
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" {FONT}>',
-             f"<title>{escape(title)}</title>"]  # fmt: skip
-    for i, (label, v) in enumerate(items):
-        yy = 5 + i * (bar_h + gap)
-        bw = w * v / top_value
-        short = label if len(label) <= 16 else label[:15] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{yy + 13}" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{yy}" width="{bw:.1f}" height="{bar_h}" fill="#c62828" stroke="#000"/>')
-        parts.append(f'<text x="{label_w + bw + 6:.1f}" y="{yy + 13}">{v:,}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    top = nice_ticks(items[0][1])[-1]
+    rows = []
+    for label, v in items:
+        width = 100 * v / top
+        rows.append(
+            f'<li class="yz-bars__item"><span class="yz-bars__label">{escape(label)}</span>'
+            f'<span class="yz-bars__value">{_n(v)}</span>'
+            f'<svg class="yz-bars__bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+            f'<rect width="{width:.1f}" height="10" fill="{BRAND}"/></svg></li>'
+        )
+    return f'<ol class="yz-bars yz-chart" aria-label="{escape(title)}">' + "".join(rows) + "</ol>"

@@ -15,18 +15,20 @@ import bottle
 
 from yizhan.errors import YizhanError
 from yizhan.i18n import _, os_error
+from yizhan.look import STYLESHEET
 from yizhan.stations.model import Network
 
 from .hubdb import HubDB
 from .outcome import Outcome
-from .report import export_chunks, render_html, render_stations, summarise
+from .report import SERVED, export_chunks, message, render_html, render_stations, summarise
 from .rows import clean_row, row_problem
 
 MAX_BODY = 8 * 1024 * 1024  # bytes of one upload request
 MAX_ROWS = 5000  # rows of one batch
+REALM = 'Basic realm="yizhan hub", charset="UTF-8"'  # i18n: not for people
 LOCKOUT_AFTER, LOCKOUT_SECONDS = 10, 300  # wrong admin passwords from one address, then a pause
 HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "  # i18n: not for people
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "  # i18n: not for people
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -85,6 +87,7 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
     tries: dict[str, list[float]] = {}  # address -> times of password tries not yet cleared by a right one
     lock = threading.Lock()
     too_many = f"密码错误次数过多，请 {math.ceil(lockout_seconds / 60)} 分钟后再试。"
+    html = {"Content-Type": "text/html; charset=utf-8"}
 
     @app.hook("after_request")
     def _headers() -> None:
@@ -137,8 +140,10 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not db.has_admin_password():
-                no_password = "管理密码尚未设置：在服务器上运行 yizhan hub admin-password。"  # i18n: not for people (Chinese page)
-                return bottle.HTTPResponse(no_password, 403)
+                no_password = (
+                    "请服务器的管理员在服务器上运行 yizhan hub admin-password 设置管理密码。"  # i18n: not for people (Chinese page)
+                )
+                return bottle.HTTPResponse(message("管理密码尚未设置", no_password), 403, html)
             addr = bottle.request.remote_addr or "?"
             password = _basic_password(bottle.request.get_header("Authorization", ""))
             with lock:  # a try is counted before its password is checked, so tries sent in parallel count too
@@ -150,9 +155,13 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
                 if recent:
                     tries[addr] = recent
             if refused:
-                return bottle.HTTPResponse(too_many, 429, {"Retry-After": str(math.ceil(lockout_seconds))})
+                return bottle.HTTPResponse(message("请稍后再试", too_many), 429, {**html, "Retry-After": str(math.ceil(lockout_seconds))})
             if password is None or not db.check_admin_password(password):
-                return bottle.HTTPResponse("需要管理密码。", 401, {"WWW-Authenticate": 'Basic realm="yizhan hub", charset="UTF-8"'})
+                return bottle.HTTPResponse(
+                    message("需要管理密码", "请输入报到统计的管理密码；忘记密码请联系服务器的管理员。", ("/admin", "重新登录")),
+                    401,
+                    {**html, "WWW-Authenticate": REALM},
+                )
             with lock:
                 tries.pop(addr, None)  # a right password clears the count
             return view(*args, **kwargs)
@@ -163,12 +172,22 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
     @app.get("/admin/")
     @admin
     def admin_index() -> str:
-        return render_html(summarise(db, network, quiet_days), "/admin/checkins.csv", "/admin/stations")
+        return render_html(summarise(db, network, quiet_days), SERVED)
 
     @app.get("/admin/stations")
     @admin
     def admin_stations() -> str:
-        return render_stations(summarise(db, network, quiet_days))
+        return render_stations(summarise(db, network, quiet_days), SERVED)
+
+    @app.get("/admin/logout")
+    def admin_logout() -> bottle.HTTPResponse:
+        # HTTP Basic has no logout: a 401 makes the browser forget the password it keeps for this realm
+        body = message("已退出", "您已退出报到统计。再次查看需要重新输入管理密码；在公用电脑上请关闭浏览器。", ("/admin", "重新登录"))
+        return bottle.HTTPResponse(body, 401, {**html, "WWW-Authenticate": REALM})
+
+    @app.get("/static/look.css")
+    def look_css() -> bottle.HTTPResponse:
+        return bottle.HTTPResponse(STYLESHEET.read_bytes(), 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "no-cache"})
 
     @app.get("/admin/checkins.csv")
     @admin

@@ -38,12 +38,21 @@ def upload_note(data_dir: Path) -> str:
         return _state.get(str(data_dir), "")
 
 
-def start_upload(data_dir: Path) -> str:
+def no_hub_hint(station_id: str = "") -> str:
+    """What staff do when no hub is set for this tablet, in plain Chinese (no command, no path)."""
+    which = f"本驿站（编号 {station_id}）" if station_id else "本驿站"
+    return (
+        f"还没有设置上传地址，报到记录暂时只保存在这台平板上。请向报到汇总中心的管理员要两样东西：中心的网址和{which}的上传令牌；"
+        "再请负责安装这台平板的技术人员把它们设置到平板上。设置好后，再点“立即上传”。"
+    )
+
+
+def start_upload(data_dir: Path, station_id: str = "") -> str:
     """Start an upload of the data dir in a thread (at most one at a time); a Chinese note for the admin page."""
     config = load_config(data_dir)
     key = str(data_dir)
     if config is None:
-        note = f"尚未设置上传地址：请在平板上运行 yizhan upload --data-dir {data_dir} --hub 网址 --token 令牌 --save"
+        note = no_hub_hint(station_id)
         with _lock:
             _state[key] = note
         return note
