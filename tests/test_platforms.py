@@ -43,7 +43,7 @@ def run_as_windows(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str
     (tmp_path / "fake").mkdir(exist_ok=True)
     (tmp_path / "fake" / "msvcrt.py").write_text(FAKE_MSVCRT, encoding="utf-8")
     code = AS_ON_WINDOWS + textwrap.dedent(body)
-    env = {"PYTHONPATH": f"{tmp_path / 'fake'}:{ROOT}", "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONPATH": f"{tmp_path / 'fake'}:{ROOT}", "PATH": "/usr/bin:/bin", "YIZHAN_LANG": "en"}  # the messages as written
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
 
 
