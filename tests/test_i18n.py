@@ -216,7 +216,7 @@ def _project(tmp_path: Path) -> Path:
 
 _FILE = "stations/wuxi/liangxi/wuxi-liangxi-chongansi.yml"
 _FIELDS_ZH = ("id（编号）, name（名称）, level（级别）, parent（上级）, operator（主办单位）, region（行政区划）, address（地址）, "
-              "location（坐标）, hours（开放时间）, hotlines（服务热线）, contacts（联系人）, services（服务项目）, kiosk（自助登记）, "
+              "location（坐标）, hours（开放时间）, hotlines（服务热线）, contacts（联系人）, services（服务项目）, kiosk（自助报到）, "
               "notes（备注）, updated（更新日期）")  # fmt: skip
 _SERVICES = "报到登记、组织关系转接、党员活动、学习教育、政策咨询、就业帮扶、困难帮扶、权益维护、志愿服务、党费收缴、证明开具、法律援助、心理疏导、技能培训"
 CHECK_ZH = f"""\

@@ -68,7 +68,7 @@ LABELS: dict[str, str] = {
     "id": "编号", "name": "名称", "level": "级别", "parent": "上级", "operator": "主办单位", "region": "行政区划",
     "city": "市", "district": "区县", "town": "街道乡镇", "address": "地址", "location": "坐标", "lat": "纬度",
     "lon": "经度", "datum": "坐标系", "hours": "开放时间", "hotlines": "服务热线", "number": "号码", "label": "说明",
-    "contacts": "联系人", "role": "职务", "phone": "电话", "services": "服务项目", "kiosk": "自助登记",
+    "contacts": "联系人", "role": "职务", "phone": "电话", "services": "服务项目", "kiosk": "自助报到",
     "notes": "备注", "updated": "更新日期",
 }  # fmt: skip
 
