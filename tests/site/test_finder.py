@@ -120,9 +120,12 @@ def test_hashes_change_with_the_data() -> None:
     renamed = finder.finder_data(net, HOLIDAYS)
     assert {p.split("/")[-1].split(".")[0] for p in set(dict(renamed.files)) - set(dict(base.files))} == {"finder-c0"}
     assert renamed.index["files"] != base.index["files"]  # the page names the new file
-    net.stations["wuxi-liangxi-chongansi"].address += "一楼"
+    net.stations["wuxi-liangxi-chongansi"].address += "一楼"  # a row shows it: in the chunk
     again = finder.finder_data(net, HOLIDAYS)
-    assert {p.split("/")[-1].split(".")[0] for p in set(dict(again.files)) - set(dict(renamed.files))} == {"finder-more"}
+    assert {p.split("/")[-1].split(".")[0] for p in set(dict(again.files)) - set(dict(renamed.files))} == {"finder-c0"}
+    net.stations["wuxi-liangxi-chongansi"].operator += "（新）"  # only the search needs it: in the more file
+    last = finder.finder_data(net, HOLIDAYS)
+    assert {p.split("/")[-1].split(".")[0] for p in set(dict(last.files)) - set(dict(again.files))} == {"finder-more"}
     assert finder.finder_data(demo_network(), ["2026-05-01"]).index["holidays"] == ["2026-05-01"]
 
 
@@ -133,8 +136,9 @@ def chunk_rows(data: finder.FinderData) -> dict[str, list[Any]]:
     for k in range(len(data.index["files"])):
         c = kinds[f"c{k}"]
         assert c["k"] == k
-        for key in ("id", "c", "n", "py", "r", "hi", "s", "h"):
+        for key in ("id", "c", "n", "py", "r", "hi", "s", "h", "a"):
             rows.setdefault(key, []).extend(c[key])
+        rows.setdefault("ap", []).extend(int(x) for x in c["ap"])
         rows.setdefault("lv", []).extend(int(x) for x in c["lv"])
         rows.setdefault("pos", []).extend(zip(undelta(c["lat"]), undelta(c["lon"])))
         rows.setdefault("t", []).extend(c["t"].get(str(j), {}) for j in range(len(c["id"])))
@@ -165,7 +169,9 @@ def test_chunks_hold_everything_a_row_and_the_search_need() -> None:
             digits = PHONE_SEP.sub("", h.number)
             derived = "tel:+86" + digits.removeprefix("0") if digits.isdigit() and len(digits) >= 10 else "tel:" + digits
             assert h.tel == rows["t"][i].get(str(n), derived)
-        assert more["a"][i] == s.address and more["ops"][more["o"][i]] == s.operator
+        names = (ix["cities"][district[0]], district[1], town[1])  # the address travels without the names the row knows
+        assert "".join(name for b, name in enumerate(names) if rows["ap"][i] >> b & 1) + rows["a"][i] == s.address
+        assert more["ops"][more["o"][i]] == s.operator
     assert ix["cities"] == ["南京市", "无锡市", "镇江市"]
 
 
@@ -200,11 +206,12 @@ def test_pinyin_full_and_initials() -> None:
 
 
 def test_payload_per_station_at_province_scale(tmp_path: Path) -> None:
-    """2,000 generated stations: the page's inline index stays small; a chunk (what the nearest need) about 9 kB."""
+    """2,000 generated stations: the page's inline index stays small; a chunk (what the nearest need) about 10.5 kB
+    (9 kB before the rows showed street addresses: about 1.5 kB of each chunk is theirs)."""
     generate(2000, tmp_path / "p")
     data = finder.finder_data(load_network(tmp_path / "p"), HOLIDAYS)
     chunks = [gz(t) for p, t in data.files if "finder-c" in p]
-    assert len(chunks) == 10 and max(chunks) < 10_000, chunks
+    assert len(chunks) == 10 and max(chunks) < 11_500, chunks
     assert gz(finder._inline_json(data.index)) < 12_000
 
 
@@ -213,23 +220,54 @@ def test_inline_index_cannot_end_its_script() -> None:
     assert "<" not in text and json.loads(text)["towns"][0][1] == "</script><script>alert(1)</script>"
 
 
+def content_pages() -> list[list[str]]:
+    """The finder's index of the repository's hand-written pages."""
+    return finder.page_index({p.name: p.read_bytes() for p in (ROOT / "content").glob("*.md")}, set())
+
+
 def test_finder_page_markdown() -> None:
     index = finder.finder_data(demo_network(), HOLIDAYS).index
-    page = finder.finder_page(index)
+    page = finder.finder_page(index, pages=content_pages())
     assert page.startswith("---\ntitle: 查找驿站\ntemplate: yizhan-finder.html\nsearch:\n  exclude: true\n---\n\n# 查找驿站\n")
     assert 'data-base="" data-station="s/{id}.html"' in page
     m = re.search(r"<script>\nwindow\.yizhanFinderIndex=(.*);\n</script>", page)
     boot = re.search(r"\nyizhanBoot\((.*)\);\n</script>", page)
     assert m and boot and page.index("yizhanBoot(") < page.index('<div id="yz-finder"') < page.index("yizhanFinderIndex=")
-    assert json.loads(m[1]) | json.loads(boot[1]) == index | {"dir": "assets/yizhan/"}
+    assert json.loads(m[1]) | json.loads(boot[1]) == index | {"dir": "assets/yizhan/", "pages": content_pages()}
     folders = finder.finder_page(index, use_directory_urls=True)  # the page is finder/index.html then
-    assert 'data-base="../" data-station="s/{id}/"' in folders and '"dir":"../assets/yizhan/"' in folders
+    assert 'data-base="../" data-station="s/{id}/" data-regions="../regions/"' in folders and '"dir":"../assets/yizhan/"' in folders
+    assert 'data-regions="regions/index.html"' in page and '<a class="yz-tel" href="tel:12371">拨打 12371</a>' in page
     for label in ["全部", *LEVEL_ZH]:
         assert f">{label}</button>" in page
     assert "<!-- yizhan:cities -->" in page  # the plugin lists the cities there (the no-JavaScript way)
     for block in re.findall(r"<(style|script|div id=\"yz-finder\").*?</(?:style|script|div)>\n\n", page, re.DOTALL):
         assert "\n\n" not in block.strip()  # a blank line would end the raw HTML block
-    assert gz(page) < 16_000
+    assert gz(page) < 16_000  # with the demo's pages: 15.8 kB
+
+
+def test_page_index_lists_the_sites_own_pages() -> None:
+    files = {
+        "index.md": "# 流动党员服务驿站\n\n## 查找驿站\n\n```\n# a comment in a code block\n```\n".encode(),
+        "how-to-check-in.md": "# 如何报到\n\n## 第一步：[找到](finder.md)最近的**驿站**\n\n### 报到以后 {: #after }\n".encode(),
+        "guide/faq.md": "---\ntitle: 常见问题\n---\n\n# 问答\n\n## A|B\n".encode(),
+        "hotlines.md": "---\ntitle: 服务热线\n---\n\n# 服务热线\n\n## 无锡市\n".encode(),  # generated: title only
+        "regions/index.md": "---\ntitle: 各地驿站\n---\n\n# 各地驿站\n".encode(),
+        "regions/wuxi/index.md": "# 无锡市\n".encode(),  # a city page: not listed
+        "s/x.md": "# 某驿站\n".encode(),
+        "posters.md": "---\ntitle: 二维码海报\nsearch:\n  exclude: true\n---\n\n# 二维码海报\n".encode(),
+        "finder.md": "# 查找驿站\n".encode(),
+        "assets/yizhan/look.css": b"# not a page",
+    }
+    generated = {"hotlines.md", "regions/index.md", "regions/wuxi/index.md", "s/x.md", "posters.md"}
+    assert finder.page_index(files, generated) == [
+        ["常见问题", "guide/faq.html", "问答|A｜B", "chang jian wen ti"],
+        ["服务热线", "hotlines.html", "", "fu wu re xian"],
+        ["如何报到", "how-to-check-in.html", "第一步：找到最近的驿站|报到以后", "ru he bao dao"],
+        ["流动党员服务驿站", "index.html", "查找驿站", "liu dong dang yuan fu wu yi zhan"],
+        ["各地驿站", "regions/index.html", "", "ge di yi zhan"],
+    ]
+    links = [p[1] for p in finder.page_index(files, generated, use_directory_urls=True)]
+    assert links == ["../guide/faq/", "../hotlines/", "../how-to-check-in/", "../", "../regions/"]
 
 
 def test_finder_js_is_plain_and_local() -> None:
@@ -346,7 +384,13 @@ def test_geolocation_shows_the_nearest_stations(server: str, open_page: Callable
     first = page.locator("#yz-results li").first
     assert first.locator(".yz-level").inner_text() == "区镇驿站"
     assert first.locator(".yz-f-dist").inner_text() == "150 米"
+    assert first.locator(".yz-f-addr").inner_text() == "无锡市梁溪区中山路1号崇安寺街道党群服务中心"
     assert first.locator("a.yz-tel").get_attribute("href") == "tel:+8651082700000"
+    assert first.locator("a.yz-tel").inner_text() == "拨打 0510-82700000"
+    # phone first: name, level and distance, open now, street address, then the call button
+    assert first.evaluate("li => Array.from(li.children).map(e => e.className)") == [
+        "yz-f-name", "yz-f-meta", "yz-f-now", "yz-f-addr", "yz-tel"]
+    assert page.inner_text("#yz-order") == "按距离排序（最近的在前）"
     assert re.fullmatch(r"现在(营业|休息)( · .+ (开门|关门))?", first.locator(".yz-f-open, .yz-f-closed").inner_text())
     assert page.locator("#yz-picker").is_hidden()
     # only neighbourhood points: one tap
@@ -378,6 +422,7 @@ def test_denied_location_offers_the_region_picker(server: str, open_page: Callab
     page.wait_for_function(f"() => document.querySelectorAll('#yz-results li').length === {len(liangxi)}")
     assert result_ids(page) == [s.id for s in expected]
     assert page.locator("#yz-results .yz-f-dist").first.inner_text().startswith("距梁溪区中心 ")
+    assert page.inner_text("#yz-order") == "按级别排序，同一级别按距梁溪区中心的距离（近的在前）"
     page.select_option("#yz-town", label="崇安寺街道")
     page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('崇安寺街道共') === 0")
     assert set(result_ids(page)) == {s.id for s in liangxi if s.region.town == "崇安寺街道"}
@@ -405,6 +450,8 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     assert set(ids) == matching(net, "崇安寺") and "wuxi-liangxi-chongansi-sanfengqiao-zhongshan" in ids
     assert count == f"找到 {len(ids)} 个驿站："
     assert ids[0] == "wuxi-liangxi-chongansi"  # name matches first, then by level
+    assert page.inner_text("#yz-order") == "按匹配程度排序（名称相符的在前）"
+    assert page.locator("#yz-results .yz-f-dist").count() == 0  # not sorted by distance: none shown
     for query in ("liangxi", "LiangXi", "lxq", "梁溪区"):
         count, ids = search_all(page, query)
         assert set(ids) == liangxi == matching(net, query.lower()), query
@@ -431,7 +478,7 @@ def test_search_as_you_type(server: str, open_page: Callable[..., Any]) -> None:
     count, ids = search(page, "无锡 窗口 志愿")  # every word must match
     assert set(ids) == {i for i in matching(net, "无锡") & matching(net, "窗口") & matching(net, "志愿")} and ids
     count, ids = search(page, "没有这个地方")
-    assert ids == [] and count.startswith("没有找到")
+    assert ids == [] and count == "没有找到与“没有这个地方”相关的驿站。"
     page.click("button.yz-f-chip[data-level='0']")
     count, ids = search(page, "报到")
     assert count == "找到 3 个市级中心：" and len(ids) == 3
@@ -448,6 +495,8 @@ def test_query_parameter_prefills_the_search(server: str, open_page: Callable[..
     page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('仍在加载') < 0")
     assert set(result_ids(page)) == matching(demo_network(), "崇安寺")
     assert "米" in page.locator("#yz-results .yz-f-dist").first.inner_text()  # distances once the location is known
+    assert page.inner_text("#yz-order") == "按距离排序（最近的在前）"
+    assert result_ids(page) == [i for i in nearest(*WUXI, n=77) if i in matching(demo_network(), "崇安寺")][:10]
 
 
 def test_finder_works_from_file_url(finder_site: Path, open_page: Callable[..., Any]) -> None:
@@ -483,15 +532,116 @@ def test_data_text_is_never_markup(server: str, open_page: Callable[..., Any]) -
     assert page.locator("#yz-results img").count() == 0 and page.evaluate("window.pwned") is None
 
 
-def test_missing_data_file_says_so(server: str, open_page: Callable[..., Any]) -> None:
-    page = open_page("about:blank", service_workers="block")  # the worker's precache would serve the chunks
+def test_load_error_offers_a_retry(server: str, open_page: Callable[..., Any]) -> None:
+    """Each chunk's first request fails (a dropped connection), the next succeeds: the notice's retry brings the rows."""
+    seen: set[str] = set()
+
+    def once(route: Any) -> None:
+        if route.request.url in seen:
+            route.continue_()
+        else:
+            seen.add(route.request.url)
+            route.abort()
+
+    page = open_page("about:blank", service_workers="block", geolocation={"latitude": WUXI[0], "longitude": WUXI[1]},
+                     permissions=["geolocation"])  # fmt: skip  (the worker's precache would serve the chunks)
+    page.route("**/assets/yizhan/finder-c*.js", once)
+    page.goto(f"{server}/finder.html")
+    page.wait_for_selector("#yz-finder[data-error=load]")
+    assert page.inner_text("#yz-count") == "驿站数据没有加载成功。"
+    assert page.get_attribute("#yz-box", "class") == "yz-f-box yz-notice yz-notice--error"
+    assert page.get_attribute("#yz-box", "role") == "alert"
+    assert page.locator("#yz-results li").count() == 0
+    assert page.get_attribute("#yz-help a:text-is('按地区浏览')", "href") == "regions/index.html"
+    assert page.get_attribute("#yz-help a.yz-tel", "href") == "tel:12371"
+    assert page.inner_text("#yz-help a.yz-tel") == "拨打 12371"
+    page.click("#yz-retry")
+    page.wait_for_selector("#yz-results li")
+    assert result_ids(page) == nearest(*WUXI)
+    assert page.get_attribute("#yz-finder", "data-error") is None
+    assert page.get_attribute("#yz-box", "class") == "yz-f-box" and page.inner_text("#yz-help") == ""
+    assert page.inner_text("#yz-count") == "离您最近的 10 个驿站："
+    page.goto(f"{server}/regions/index.html")  # where 按地区浏览 leads
+    assert page.title().startswith("各地驿站")
+
+
+def test_picker_load_error_says_so(server: str, open_page: Callable[..., Any]) -> None:
+    page = open_page("about:blank", service_workers="block")
     page.route("**/assets/yizhan/finder-c*.js", lambda route: route.abort())
     page.goto(f"{server}/finder.html")  # no location: the picker needs the chunks of the chosen city
     page.wait_for_selector("#yz-picker:not([hidden])")
     page.select_option("#yz-city", label="无锡市")
     page.wait_for_selector("#yz-finder[data-error=load]")
-    assert page.inner_text("#yz-count").startswith("驿站数据加载失败")
+    assert page.inner_text("#yz-count") == "驿站数据没有加载成功。"
+    assert page.locator("#yz-retry").is_visible()
     assert page.locator("#yz-picker").is_visible()  # the location message still shows, with the picker
+
+
+def test_search_shows_the_hotline_it_matched(server: str, open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{server}/finder.html")
+    page.wait_for_selector("#yz-picker:not([hidden])")
+
+    def call(query: str, station: str) -> tuple[str, str | None]:
+        search(page, query)
+        row = page.locator("#yz-results li", has=page.locator(f"a.yz-f-name[href='s/{station}.html']"))
+        return row.locator("a.yz-tel").inner_text(), row.locator("a.yz-tel").get_attribute("href")
+
+    # the second of a station's two numbers (0510-82700600 first)
+    assert call("82700601", "wuxi-xinwu-shuofang") == ("拨打 0510-82700601", "tel:+8651082700601")
+    assert call("0527-8430", "nanjing-zhuwai-suqian") == ("拨打 0527-84300000", "tel:+8652784300000")
+    assert call("12371", "wuxi-center") == ("拨打 12371", "tel:12371")
+    assert call("硕放", "wuxi-xinwu-shuofang") == ("拨打 0510-82700600", "tel:+8651082700600")  # no digits: the first
+
+
+def test_no_results_notice_has_ways_forward(server: str, open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{server}/finder.html")
+    page.wait_for_selector("#yz-picker:not([hidden])")
+    count, ids = search(page, "没有这个地方")
+    assert ids == [] and count == "没有找到与“没有这个地方”相关的驿站。"
+    assert page.get_attribute("#yz-box", "class") == "yz-f-box yz-notice"
+    assert page.locator("#yz-help li").all_inner_texts()[:3] == [
+        "检查有没有错别字，或只输入名称里的两三个字", "试试拼音或拼音首字母，如 xwq（玄武区）", "按地区浏览，或打电话问"]
+    assert page.get_attribute("#yz-help a.yz-tel", "href") == "tel:12371"
+    assert page.get_attribute("#yz-help a:text-is('按地区浏览')", "href") == "regions/index.html"
+    assert page.locator("#yz-retry").count() == 0
+    page.click("button.yz-f-chip[data-level='0']")  # only city centres: say so
+    page.wait_for_function("() => document.getElementById('yz-count').textContent.indexOf('市级中心') >= 0")
+    assert page.locator("#yz-help li").first.inner_text() == "现在只看“市级中心”：点上方“全部”再找"
+    page.click("button.yz-f-chip[data-level='-1']")
+    search(page, "崇安寺")
+    assert page.get_attribute("#yz-box", "class") == "yz-f-box" and page.inner_text("#yz-help") == ""
+    # the page's own way to the national hotline
+    assert page.get_attribute("article a.yz-tel[href='tel:12371']", "href") == "tel:12371"
+
+
+def test_search_lists_the_sites_own_pages(finder_site: Path, server: str, open_page: Callable[..., Any]) -> None:
+    """The header search of every page sends its words here as ?s=: hand-written pages are found too, also from file://."""
+    page = open_page(f"{server}/finder.html?s={quote('如何报到')}")
+    page.wait_for_function("() => document.getElementById('yz-finder').getAttribute('data-loaded') === 'all' && "
+                           "/^(找到|没有找到)[^加]*$/.test(document.getElementById('yz-count').textContent)")  # fmt: skip
+    assert page.is_visible("#yz-pages") and page.inner_text("#yz-pages h2") == "页面"
+    assert page.eval_on_selector_all("#yz-page-list a", "as => as.map(a => [a.textContent, a.getAttribute('href')])") == [
+        ["如何报到", "how-to-check-in.html"]]
+    assert page.inner_text("#yz-count") == "没有找到与“如何报到”相关的驿站，上面是找到的页面。"
+    assert page.get_attribute("#yz-box", "class") == "yz-f-box"  # the page found is the answer: no notice
+    search(page, "报到")  # pages and stations: the title first, then a page whose heading matches
+    assert page.eval_on_selector_all("#yz-page-list a", "as => as.map(a => a.textContent)") == [
+        "如何报到", "流动党员服务驿站 · 第一次报到？"]
+    assert result_ids(page)
+    search(page, "rhbd")  # a title's pinyin initials
+    assert page.eval_on_selector_all("#yz-page-list a", "as => as.map(a => a.textContent)") == ["如何报到"]
+    search(page, "崇安寺")
+    assert page.is_hidden("#yz-pages")
+
+    home = open_page((finder_site / "index.html").as_uri())  # a search form's GET from file://
+    home.fill("form[action='finder.html'] input[name=s]", "服务热线")
+    home.press("form[action='finder.html'] input[name=s]", "Enter")
+    home.wait_for_url("**/finder.html?s=*")
+    home.wait_for_selector("#yz-page-list a")
+    assert home.input_value("#yz-q") == "服务热线"
+    home.click("#yz-page-list a:text-is('服务热线')")
+    home.wait_for_load_state()
+    assert home.url == (finder_site / "hotlines.html").as_uri()
 
 
 def test_a_place_search_asks_for_that_place_first(server: str, open_page: Callable[..., Any]) -> None:

@@ -6,9 +6,13 @@ over the coordinates, so that a run of stations (a chunk) is a compact area:
 
 * the page carries the index inline: each chunk's file name, bounding box and levels, the
   city → district → town table with centres and chunks (the manual picker), shared tables;
-* ``finder-c<k>.<hash>.js``: everything a result row and the search need of chunk k; the nearest
-  stations usually need one or two chunks, the search loads them all, nearest first;
-* ``finder-more.<hash>.js``: addresses and operators, loaded after the chunks.
+* ``finder-c<k>.<hash>.js``: everything a result row and the search need of chunk k (street addresses too: a row
+  shows them); the nearest stations usually need one or two chunks, the search loads them all, nearest first;
+* ``finder-more.<hash>.js``: operators, loaded after the chunks.
+
+The page also carries a tiny index of the site's own pages (title, headings, link), so that a search from the header
+of any page (``finder.html?s=…``) finds 如何报到 or 关于 as well as stations: made from the generated tree's Markdown,
+engine-neutral (no MkDocs nav object).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import hashlib
 import json
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,8 +162,19 @@ class _Tables:
         self.codes = station_codes(s.id for s in stations)
 
 
+def _address(s: Station) -> tuple[int, str]:
+    """The street address without the leading city, district and town names the row knows already, and which of them
+    it began with (bits 1, 2, 4): finder.js puts them back, and the chunk is about 3% smaller."""
+    text, prefix = s.address, 0
+    for bit, name in ((1, s.region.city), (2, s.region.district), (4, s.region.town)):
+        if name and text.startswith(name) and len(text) > len(name):
+            text, prefix = text[len(name) :], prefix | bit
+    return prefix, text
+
+
 def _chunk(k: int, part: list[Station], tables: _Tables, town_index: dict[tuple[str, str, str], int]) -> dict[str, Any]:
-    """Everything the rows and the search need of one run of stations (addresses come later, in the more file)."""
+    """Everything the rows and the search need of one run of stations (operators come later, in the more file)."""
+    addresses = [_address(s) for s in part]
     return {
         "k": k,
         "id": [s.id for s in part],
@@ -174,6 +189,8 @@ def _chunk(k: int, part: list[Station], tables: _Tables, town_index: dict[tuple[
         "s": [sum(tables.bit[v] for v in s.services) for s in part],
         "h": ["|".join(h.number for h in s.hotlines) for s in part],
         "t": {str(j): t for j, s in enumerate(part) if (t := _tel(s))},
+        "a": [a for _, a in addresses],
+        "ap": "".join(str(bits) for bits, _ in addresses),
     }
 
 
@@ -213,10 +230,9 @@ def _index(regions: Regions, stations: list[Station], tables: _Tables, holidays:
 
 
 def _more(stations: list[Station]) -> dict[str, Any]:
-    """What only search needs, loaded after the chunks: addresses and operators."""
+    """What only search needs, loaded after the chunks: operators."""
     operators: dict[str, int] = {}
-    return {"a": [s.address for s in stations], "o": [operators.setdefault(s.operator, len(operators)) for s in stations],
-            "ops": list(operators)}  # fmt: skip
+    return {"o": [operators.setdefault(s.operator, len(operators)) for s in stations], "ops": list(operators)}
 
 
 @dataclass
@@ -244,6 +260,56 @@ def finder_data(network: Network, holidays: list[str], chunk_size: int | None = 
     return FinderData(files, _index(regions, stations, tables, holidays, size, names[:-1], names[-1]))
 
 
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_HEADING = re.compile(r"^(#{1,3})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_INLINE = [(re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"), (re.compile(r"\{:?[^}]*\}"), ""), (re.compile(r"[*_`]"), "")]
+PAGE_HEADINGS = 12  # per page: the index stays a few hundred bytes
+
+
+def _plain(text: str) -> str:
+    """A Markdown heading as text: links to their text, no emphasis marks or attribute lists."""
+    for pattern, repl in _INLINE:
+        text = pattern.sub(repl, text)
+    return text.strip()[:40]
+
+
+def _href(md_path: str, use_directory_urls: bool) -> str:
+    """The link from the finder page (finder.html, or finder/index.html with directory URLs) to a Markdown file's page."""
+    stem = md_path[: -len(".md")]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return "../" + stem[: -len("index")]
+    return "../" + stem + "/"
+
+
+def page_index(files: Mapping[str, bytes], data_pages: set[str], use_directory_urls: bool = False) -> list[list[str]]:
+    """The site's own pages for the finder's search, [title, link, headings joined by '|', title pinyin] each: every
+    hand-written page (its title, its headings), and the generated pages at the top (服务热线, 各地驿站; titles only),
+    not station, city or district pages, nor a page whose front matter says `search: exclude: true`."""
+    out: list[list[str]] = []
+    for path in sorted(files):
+        written = path not in data_pages
+        if not path.endswith(".md") or path == "finder.md" or not written and not (
+                "/" not in path or path.count("/") == 1 and path.endswith("/index.md")):  # fmt: skip
+            continue
+        text = files[path].decode("utf-8", "replace")
+        front = _FRONT.match(text)
+        meta = front[1] if front else ""
+        if re.search(r"^search:\s*\n\s+exclude:\s*true\b", meta, re.MULTILINE):
+            continue
+        body = _FENCE.sub("", text[front.end() if front else 0 :])
+        heads = [(len(m[1]), _plain(m[2])) for m in _HEADING.finditer(body)]
+        named = re.search(r"^title:[ \t]*(.+?)[ \t]*$", meta, re.MULTILINE)
+        title = named[1].strip("'\"") if named else next((t for level, t in heads if level == 1), "")
+        if not title:
+            continue
+        subs = [t for _, t in heads if t and t != title][:PAGE_HEADINGS] if written else []
+        out.append([title, _href(path, use_directory_urls), "|".join(t.replace("|", "｜") for t in subs), pinyin_tokens(title)])
+    return out
+
+
 def _inline_json(payload: dict[str, Any]) -> str:
     """JSON safe inside an HTML <script> element (no '<', so no '</script>' or '<!--')."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -251,25 +317,31 @@ def _inline_json(payload: dict[str, Any]) -> str:
 
 
 _COMMENT_LINES = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.MULTILINE | re.DOTALL)
+_LINE_END_COMMENT = re.compile(r"(?<=[;{}),])[ \t]+// [^\n]*$", re.MULTILINE)  # after code that ends a statement or a call
 
 
 def _asset(name: str) -> str:
-    """An asset's text without blank lines (a blank line would end the raw HTML block in Markdown) and without the
-    comments that fill whole lines (the page is inline: every byte is on the slow phone's first request)."""
+    """An asset's text without blank lines (a blank line would end the raw HTML block in Markdown), indentation and
+    comments (those that fill whole lines; in scripts also those after the code of a line): the page is inline, and
+    every byte is on the slow phone's first request."""
     text = _COMMENT_LINES.sub("", (ASSETS / name).read_text(encoding="utf-8"))
-    return "\n".join(line for line in text.splitlines() if line.strip())
+    if name.endswith(".js"):
+        text = _LINE_END_COMMENT.sub("", text)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def finder_page(index: dict[str, Any], use_directory_urls: bool = False) -> str:
-    """The Markdown of finder.md: the finder's HTML, its inline index and scripts (paths relative to the page)."""
+def finder_page(index: dict[str, Any], use_directory_urls: bool = False, pages: list[list[str]] | None = None) -> str:
+    """The Markdown of finder.md: the finder's HTML, its inline index and scripts (paths relative to the page); `pages`:
+    the site's own pages its search also lists (page_index)."""
     # MkDocs does not rewrite raw HTML: finder.html (or finder/ with directory URLs) must get its paths right itself.
     base = "../" if use_directory_urls else ""
     station = "s/{id}/" if use_directory_urls else "s/{id}.html"
+    regions = "../regions/" if use_directory_urls else "regions/index.html"
     chips = "".join(f'<button type="button" class="yz-f-chip" data-level="{i}" aria-pressed="false">{label}</button>'
                     for i, label in enumerate(LEVELS.values()))  # fmt: skip
     first = ("files", "box", "lvm")  # what finder-boot.js needs to ask for the nearest chunks at once
     boot = {key: index[key] for key in first} | {"dir": f"{base}{DIR}/"}
-    rest = {key: value for key, value in index.items() if key not in first}
+    rest = {key: value for key, value in index.items() if key not in first} | {"pages": pages or []}
     return f"""---
 title: 查找驿站
 template: {TEMPLATE}
@@ -288,7 +360,7 @@ search:
 yizhanBoot({_inline_json(boot)});
 </script>
 
-<div id="yz-finder" class="yz-finder" data-base="{base}" data-station="{station}">
+<div id="yz-finder" class="yz-finder" data-base="{base}" data-station="{station}" data-regions="{regions}">
 <form class="yz-f-search" role="search" action="">
 <label class="yz-f-label" for="yz-q">搜索驿站名称、地址、拼音、服务或电话</label>
 <input id="yz-q" type="search" name="s" placeholder="如：崇安寺、liangxi、报到、8270" autocomplete="off" enterkeyhint="search">
@@ -302,7 +374,9 @@ yizhanBoot({_inline_json(boot)});
 <label>街道/镇（可不选）<select id="yz-town" disabled><option value="">全部街道/镇</option></select></label>
 <label>或输入地名<input id="yz-place" type="search" placeholder="如：中山路、崇安寺" autocomplete="off"></label>
 </div>
-<p id="yz-count" class="yz-f-count"></p>
+<section id="yz-pages" class="yz-f-pages" aria-labelledby="yz-pages-h" hidden><h2 id="yz-pages-h">页面</h2><ul id="yz-page-list"></ul></section>
+<div id="yz-box" class="yz-f-box"><p id="yz-count" class="yz-f-count"></p><div id="yz-help"></div></div>
+<p id="yz-order" class="yz-f-order" hidden></p>
 <ol id="yz-results" class="yz-f-results"></ol>
 <button type="button" id="yz-more" class="yz-f-btn yz-f-more" hidden>显示更多</button>
 </div>
@@ -329,5 +403,7 @@ window.yizhanFinderBoot.place(window.yizhanFinderIndex);
 
 <!-- yizhan:cities -->
 
-找不到合适的驿站？拨打各地驿站的[服务热线](hotlines.md)，或全国党员服务热线 **12371**。
+找不到合适的驿站？拨打各地驿站的[服务热线](hotlines.md)，或全国党员服务热线：
+
+<p><a class="yz-tel" href="tel:12371">拨打 12371</a></p>
 """

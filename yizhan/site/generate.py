@@ -12,7 +12,7 @@ from yizhan.posters.index import PosterIndex
 from yizhan.stations.model import Network
 from yizhan.stations.regions import RegionOrder
 
-from .finder import THEME_DIR, finder_data, finder_page
+from .finder import THEME_DIR, finder_data, finder_page, page_index
 from .pages import CITIES_MARKER, Site, posters_page
 
 ASSETS = Path(__file__).parent / "assets"
@@ -75,6 +75,6 @@ def generate(settings: Settings, network: Network, posters: PosterIndex | None) 
     finder = finder_data(network, list(settings.holidays), services=settings.services)
     for path, text in finder.files:
         files[path] = text.encode("utf-8")
-    page = finder_page(finder.index, settings.use_directory_urls)
+    page = finder_page(finder.index, settings.use_directory_urls, page_index(files, data_pages, settings.use_directory_urls))
     files["finder.md"] = (page.replace(CITIES_MARKER, site.cities_list("finder.md"))).encode("utf-8")
     return Tree(files, data_pages)

@@ -39,10 +39,10 @@ window.yizhanBoot = function (d) {
     return out;
   };
 
-  /* Every chunk, nearest to ref first (what a search needs). */
+  /* Every chunk, nearest to ref first (what a search needs); not one that failed: the finder's retry asks again. */
   B.requestAll = function (ref) {
     var order = B.order(ref, -1);
-    for (var i = 0; i < order.length; i++) B.request(order[i][1]);
+    for (var i = 0; i < order.length; i++) if (!B.failed[order[i][1]]) B.request(order[i][1]);
   };
 
   /* ?s= naming a place (崇安寺, 梁溪区): ask for the chunks of the towns whose town, district or city name has one of

@@ -5,7 +5,8 @@
  * script files that call window.yizhanFinder.load("c<k>", payload): plain <script> tags, not fetch(), so the
  * finder also works from file:// (a USB stick). A chunk is a run of stations along a Hilbert curve, so a compact
  * area: the nearest stations need the one or two chunks nearest to you; the search loads them all, nearest first,
- * and shows what it has found so far; "more" (addresses, operators) comes last.
+ * and shows what it has found so far; "more" (operators) comes last. A search also lists the site's own pages whose
+ * title or headings match (ix.pages, a handful), so the header search of every page can lead here.
  * Plain ES5, no libraries, no request to any other host. Data reaches the page through textContent only. */
 (function (window, document) {
   "use strict";
@@ -13,13 +14,14 @@
   var SEP = "\u0001", NEAREST = 10, PAGE = 10, GEO_TIMEOUT = 5000, GEO_GRACE = 1500, EARTH_KM = 6371.0088;
   var ROUND = 2, SCALE = 100000;  // chunks asked for per round while looking for the nearest; coordinates are 1e-5 degree
   var LEVEL_KEYS = ["center", "station", "window", "point"];
-  var MSG_MANUAL = "请手动选择所在地区，或在上方输入地名搜索。";
+  var LOAD_FAILED = "驿站数据没有加载成功。";
+  var MSG_MANUAL = "请手动选择所在地区，或在上方输入地名搜索。", BY_DISTANCE = "按距离排序（最近的在前）";
   var api = window.yizhanFinder = window.yizhanFinder || {};
-  var ix = null, boot = null, root = null, ui = {}, pageBase = "", stationPath = "s/{id}.html";
+  var ix = null, boot = null, root = null, ui = {}, pageBase = "", stationPath = "s/{id}.html", regionsHref = "";
   var chunks = [], loadedChunks = 0, more = null, moreAsked = false, regionCache = {}, lastShow = 0;
   var lat = [], lon = [], lv = [], town = [], hourIdx = [], hay = [], nameEnd = [], hayVersion = 0, lastSearch = null;
   var regionPy = null, townDistrict = [], districtCity = [], slots = [], pending = false, background = false, indexing = false;
-  var openMemo = {}, openAt = 0;
+  var openMemo = {}, openAt = 0, pageHay = [], noticeKey = "", pagesKey = "", moreFailed = false;
   var state = {pos: null, level: -1, mode: "", region: null, query: "", limit: PAGE, geo: 0};
 
   /* ---- data: the index and the chunk files ---- */
@@ -42,10 +44,11 @@
   function requestMore() {
     if (moreAsked) return;
     moreAsked = true;
+    moreFailed = false;
     var s = document.createElement("script");
     s.src = boot.data.dir + ix.more;
     s.async = true;
-    s.onerror = function () { moreAsked = false; };
+    s.onerror = function () { moreAsked = false; moreFailed = true; schedule(); };
     document.head.appendChild(s);
   }
 
@@ -144,14 +147,21 @@
     for (k = 0; k < nums.length; k++) digits.push(digitsOf(nums[k]));
     for (k = 0; k < ix.svc.length; k++) if (p.s[j] & (1 << k)) svc.push(ix.svc[k]);
     var rest = [ix.cities[c] + ix.districts[d][1] + ix.towns[t][1], regionPy.d[d], regionPy.t[t], regionPy.c[c],
-      svc.join(" "), nums.join(" "), digits.join(" "), p.c[j]];
+      svc.join(" "), nums.join(" "), digits.join(" "), p.c[j], addressOf(i)];
     nameEnd[i] = head.length;
     hay[i] = head + SEP + rest.join(SEP).toLowerCase();
     if (more) addMore(i);
   }
 
   function addMore(i) {
-    hay[i] += SEP + (more.a[i] + SEP + more.ops[more.o[i]]).toLowerCase();
+    hay[i] += SEP + more.ops[more.o[i]].toLowerCase();
+  }
+
+  /* The street address: the chunk leaves out the city, district and town names it began with (bits 1, 2, 4 of ap). */
+  function addressOf(i) {
+    var k = Math.floor(i / ix.chunk), p = chunks[k].data, j = i - k * ix.chunk, bits = p.ap.charCodeAt(j) - 48;
+    var t = town[i], d = townDistrict[t];
+    return (bits & 1 ? ix.cities[districtCity[d]] : "") + (bits & 2 ? ix.districts[d][1] : "") + (bits & 4 ? ix.towns[t][1] : "") + p.a[j];
   }
 
   function telOf(num) {  // as finder.py's _derived_tel: E.164 for landlines and mobiles, short numbers as dialled
@@ -162,11 +172,23 @@
     return "tel:" + d;
   }
 
-  /* Id, name and first hotline of a loaded station. */
-  function detail(i) {
+  /* Id, name and hotline n of a loaded station. */
+  function detail(i, n) {
     var k = Math.floor(i / ix.chunk), p = chunks[k].data, j = i - k * ix.chunk;
-    var num = p.h[j] ? p.h[j].split("|")[0] : "", tel = p.t[j] && p.t[j]["0"];
+    var num = p.h[j] ? p.h[j].split("|")[n] || "" : "", tel = p.t[j] && p.t[j][String(n)];
     return {id: p.id[j], name: p.n[j], num: num, tel: num ? tel || telOf(num) : ""};
+  }
+
+  /* Which hotline of station i a search by digits matched (0510-8270, 12371): the one the row should offer; else 0.
+   * Only for the rows drawn, never for every station. */
+  function matchedHotline(i, terms) {
+    var k = Math.floor(i / ix.chunk), p = chunks[k].data, nums = p.h[i - k * ix.chunk].split("|"), n, m, q;
+    if (!terms || nums.length < 2) return 0;
+    for (m = 0; m < terms.length; m++) {
+      q = terms[m].d || (/^\d{3,}$/.test(terms[m].t) ? terms[m].t : "");
+      if (q) for (n = 0; n < nums.length; n++) if (digitsOf(nums[n]).indexOf(q) >= 0) return n;
+    }
+    return 0;
   }
 
   /* ---- geometry and ranking ---- */
@@ -245,7 +267,7 @@
     if (missing.length) return {missing: missing, text: "正在加载附近的驿站…"};
     for (i = 0; i < rough.items.length; i++) top.add(distance(p.lat, p.lon, lat[rough.items[i]], lon[rough.items[i]]), rough.items[i]);
     var text = top.items.length ? "离您最近的 " + top.items.length + " 个" + levelWord() + "：" : "没有" + levelWord() + "。";
-    return {items: top.items, total: top.items.length, text: text, ref: ref, done: true};
+    return {items: top.items, total: top.items.length, text: text, ref: ref, done: true, order: BY_DISTANCE};
   }
 
   function townIn(r, t) {
@@ -278,8 +300,9 @@
       }
     }
     var shown = "共 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "");
-    var text = ref.name + shown + (top.total ? "（按级别、距" + ref.name + "中心的距离排列）：" : "。");
-    return {items: top.items, total: top.total, text: text, ref: ref, done: true};
+    var text = ref.name + shown + (top.total ? "：" : "。");
+    return {items: top.items, total: top.total, text: text, ref: ref, done: true,
+      order: "按级别排序，同一级别按距" + ref.name + "中心的距离（近的在前）"};
   }
 
   /* Lowercase, half-width, no pinyin apostrophes, no outer spaces. */
@@ -301,10 +324,20 @@
     return terms;
   }
 
+  /* Chunks (and the more file) that failed to load and were not asked for again since. */
+  function failures() {
+    var out = [];
+    for (var k = 0; k < ix.files.length; k++) if (boot.failed[k] && !chunks[k].data) out.push(k);
+    return out;
+  }
+
+  /* Search: every word must match. With a position (or a picked region) the matches come nearest first, with their
+   * distances; without, by match: a name that matches first, then by level. The row offers the hotline that matched. */
   function searchView() {
     var norm = normalize(state.query), terms = parseTerms(norm), n = terms.length, i, j, k, p, ref = refPoint();
     var loaded = loadedChunks === ix.files.length && !!more;
     if (!loaded) requestAll(ref);
+    var broken = failures().length > 0 || (moreFailed && loadedChunks === ix.files.length);
     var indexed = indexChunks(30), complete = loaded && indexed;  // 30 ms: first results before every string is built
     // Typing on: only the stations that matched the shorter query can match the longer one.
     var last = lastSearch && lastSearch.version === hayVersion && norm.indexOf(lastSearch.norm) === 0 ? lastSearch.matches : null;
@@ -323,13 +356,15 @@
       if (k < n) continue;
       matches.push(i);
       if (state.level >= 0 && lv[i] !== state.level) continue;
-      top.add((inName ? 0 : 1e6) + (ref ? near2(ref, i) : lv[i]), i);  // name matches first, then nearest
+      top.add(ref ? near2(ref, i) : (inName ? 0 : 10) + lv[i], i);
     }
     lastSearch = {norm: norm, matches: matches, version: hayVersion};
-    var wait = complete ? "" : "（仍在加载其余驿站…）";
+    var wait = broken ? "（部分驿站数据没有加载成功）" : complete ? "" : "（仍在加载其余驿站…）";
     var text = top.total ? "找到 " + top.total + " 个" + levelWord() + (top.total > top.items.length ? "，先显示 " + top.items.length + " 个" : "") + wait + "：" :
-      "没有找到与“" + state.query + "”相关的" + levelWord() + "。" + (complete ? "可以换个关键词，或拨打服务热线 12371。" : "正在加载更多数据…");
-    return {items: top.items, total: top.total, text: text, ref: ref, done: complete, more: !indexed};
+      broken ? LOAD_FAILED : "没有找到与“" + state.query + "”相关的" + levelWord() + "。" + (complete ? "" : "正在加载更多数据…");
+    var order = !ref ? "按匹配程度排序（名称相符的在前）" : ref.label ? "按距" + ref.name + "中心的距离排序（近的在前）" : BY_DISTANCE;
+    return {items: top.items, total: top.total, text: text, ref: ref, done: complete, more: !indexed, terms: terms, order: order,
+      notice: broken ? "error" : complete && !top.total ? "empty" : ""};
   }
 
   /* ---- rendering ---- */
@@ -351,11 +386,12 @@
     return (d < 100 ? d.toFixed(1) : String(Math.round(d))) + " 公里";
   }
 
-  /* The station page's address relative to this page; from file:// a folder needs its index.html spelt out. */
-  function stationHref(id) {
-    var href = pageBase + stationPath.replace("{id}", encodeURIComponent(id));
+  /* A link of this site from this page; from file:// a folder needs its index.html spelt out. */
+  function local(href) {
     return href + (href.charAt(href.length - 1) === "/" && window.location.protocol === "file:" ? "index.html" : "");
   }
+
+  function stationHref(id) { return local(pageBase + stationPath.replace("{id}", encodeURIComponent(id))); }
 
   /* The station's open-now line ({state, text}: "现在营业 · 17:30 关门"), or null without hours; shared per pattern, 30 s. */
   function openNow(i) {
@@ -366,20 +402,21 @@
     return openMemo[h];
   }
 
-  function row(i, ref, open) {
-    var d = detail(i), t = town[i], li = el("li", "yz-f-hit"), a = el("a", "yz-f-name", d.name);
+  /* A result row, what a member needs first first: name (level and, when sorted by it, distance), open now, street
+   * address, then the call button (the hotline the search matched, else the first). */
+  function row(i, ref, open, n) {
+    var d = detail(i, n), li = el("li", "yz-f-hit"), a = el("a", "yz-f-name", d.name);
     a.href = stationHref(d.id);
     li.appendChild(a);
     var meta = el("div", "yz-f-meta");
     meta.appendChild(el("span", "yz-level yz-level-" + LEVEL_KEYS[lv[i]], ix.levels[lv[i]]));
     if (ref) meta.appendChild(el("span", "yz-f-dist", ref.label + km(distance(ref.lat, ref.lon, lat[i], lon[i]))));
-    if (hourIdx[i] < 0) meta.appendChild(el("span", "yz-f-none", "未登记开放时间"));
-    else if (open !== null) meta.appendChild(el("span", "yz-f-" + open.state, open.text));
     li.appendChild(meta);
-    var district = ix.districts[townDistrict[t]];
-    li.appendChild(el("div", "yz-f-where", ix.cities[district[0]] + " " + (district[1] || "市本级") + (ix.towns[t][1] ? " · " + ix.towns[t][1] : "")));
+    if (hourIdx[i] < 0) li.appendChild(el("div", "yz-f-now")).appendChild(el("span", "yz-f-none", "未登记开放时间"));
+    else if (open !== null) li.appendChild(el("div", "yz-f-now")).appendChild(el("span", "yz-f-" + open.state, open.text));
+    li.appendChild(el("div", "yz-f-addr", addressOf(i)));
     if (d.num) {
-      var tel = el("a", "yz-tel", d.num);
+      var tel = el("a", "yz-tel", "拨打 " + d.num);
       tel.href = d.tel;
       li.appendChild(tel);
     } else {
@@ -392,21 +429,112 @@
   function paint(view) {
     var list = ui.results, ref = view.ref, where = ref ? ref.lat + "," + ref.lon + ref.label : "", n;
     for (n = 0; n < view.items.length; n++) {
-      var i = view.items[n], open = openNow(i), key = i + "|" + where + "|" + (open && open.text), slot = slots[n];
+      var i = view.items[n], open = openNow(i), tel = matchedHotline(i, view.terms), slot = slots[n];
+      var key = i + "|" + where + "|" + (open && open.text) + "|" + tel;
       if (slot && slot.key === key) continue;
-      var li = row(i, ref, open);
+      var li = row(i, ref, open, tel);
       if (slot) list.replaceChild(li, slot.li); else list.appendChild(li);
       slots[n] = {key: key, li: li};
     }
     while (slots.length > view.items.length) list.removeChild(slots.pop().li);
     if (ui.count.textContent !== view.text) ui.count.textContent = view.text;
+    ui.order.hidden = !view.items.length;
+    if (ui.order.textContent !== view.order) ui.order.textContent = view.order || "";
     ui.more.hidden = !(view.total > view.items.length && view.items.length >= state.limit);
   }
 
   function blank(text) {
     while (slots.length) ui.results.removeChild(slots.pop().li);
     ui.count.textContent = text;
-    ui.more.hidden = true;
+    ui.order.hidden = ui.more.hidden = true;
+  }
+
+  /* ---- notices: the load error (with a retry) and no results, each with ways forward ---- */
+
+  function ways(retry) {
+    var list = el("ul", "yz-ways"), item, a;
+    if (retry) {
+      var b = el("button", "yz-button", "重新加载");
+      b.type = "button";
+      b.id = "yz-retry";
+      on(b, "click", again);
+      list.appendChild(el("li")).appendChild(b);
+    }
+    a = el("a", "yz-button yz-button--quiet", "按地区浏览");
+    a.href = local(regionsHref);
+    list.appendChild(el("li")).appendChild(a);
+    a = el("a", "yz-tel", "拨打 12371");
+    a.href = "tel:12371";
+    item = list.appendChild(el("li"));
+    item.appendChild(a);
+    return list;
+  }
+
+  /* kind: "error", "empty" or "" (none); the box around the count line becomes the notice. */
+  function notice(kind) {
+    var key = kind + "|" + state.level, help = ui.help, tips, d;
+    if (key === noticeKey) return;
+    noticeKey = key;
+    ui.box.className = "yz-f-box" + (kind ? " yz-notice" + (kind === "error" ? " yz-notice--error" : "") : "");
+    ui.box.setAttribute("role", kind === "error" ? "alert" : "none");
+    while (help.firstChild) help.removeChild(help.firstChild);
+    if (kind === "error") {
+      help.appendChild(el("p", null, "可能是网络不稳定。请点“重新加载”；仍然不行，可以按地区浏览，或打电话问。"));
+      help.appendChild(ways(true));
+    } else if (kind === "empty") {
+      tips = help.appendChild(el("ul", "yz-f-tips"));
+      if (state.level >= 0) tips.appendChild(el("li", null, "现在只看“" + ix.levels[state.level] + "”：点上方“全部”再找"));
+      tips.appendChild(el("li", null, "检查有没有错别字，或只输入名称里的两三个字"));
+      for (d = 0; d < ix.districts.length && !ix.districts[d][1]; d++) continue;
+      if (d < ix.districts.length) {
+        tips.appendChild(el("li", null, "试试拼音或拼音首字母，如 " + regionPy.d[d].split(SEP)[1] + "（" + ix.districts[d][1] + "）"));
+      }
+      tips.appendChild(el("li", null, "按地区浏览，或打电话问"));
+      help.appendChild(ways(false));
+    }
+  }
+
+  /* The retry: ask again for every file that failed, then draw what comes. */
+  function again() {
+    var failed = failures();
+    for (var n = 0; n < failed.length; n++) boot.request(failed[n]);
+    if (moreFailed) { moreAsked = false; requestMore(); }
+    notice("");
+    root.removeAttribute("data-error");
+    ui.count.textContent = "正在重新加载…";
+    schedule();
+  }
+
+  /* ---- the site's own pages: a short list above the stations ---- */
+
+  function paintPages() {
+    var terms = state.query ? parseTerms(normalize(state.query)) : [], found = [], n, m, h, title, head;
+    for (n = 0; n < pageHay.length && terms.length; n++) {
+      h = pageHay[n];
+      for (m = 0, title = true; m < terms.length; m++) {
+        if (h.all.indexOf(terms[m].t) < 0) break;
+        if (h.title.indexOf(terms[m].t) < 0) title = false;
+      }
+      if (m < terms.length) continue;
+      head = "";
+      for (m = 0; !title && m < h.heads.length; m++) if (h.heads[m].toLowerCase().indexOf(terms[0].t) >= 0) { head = h.heads[m]; break; }
+      found.push([title ? 0 : 1, n, head]);
+    }
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    found = found.slice(0, 3);
+    var key = JSON.stringify(found);
+    if (key === pagesKey) return found.length;
+    pagesKey = key;
+    while (ui.pagelist.firstChild) ui.pagelist.removeChild(ui.pagelist.firstChild);
+    for (n = 0; n < found.length; n++) {
+      var page = ix.pages[found[n][1]], a = el("a", "yz-f-page", page[0]);
+      a.href = local(page[1]);
+      var li = ui.pagelist.appendChild(el("li"));
+      li.appendChild(a);
+      if (found[n][2]) a.appendChild(el("span", "yz-f-head", " · " + found[n][2]));
+    }
+    ui.pages.hidden = !found.length;
+    return found.length;
   }
 
   /* Redraw once before the next frame, however many chunks arrive meanwhile. */
@@ -421,26 +549,33 @@
 
   /* Draw the current view: search results, the picked region or the nearest stations. */
   function show() {
-    var view = null;
+    var view = null, pages = paintPages();
     lastShow = new Date().getTime();
     if (state.query) view = searchView();
     else if (state.mode === "region" && state.region && state.region.c >= 0) view = regionView();
     else if (state.pos) view = nearestView();
-    if (!view) { blank(""); return; }
+    if (!view) { blank(""); notice(""); return; }
     if (view.missing) {
       var broken = view.missing.filter(function (k) { return boot.failed[k]; });
-      if (broken.length) {  // say so; the next action asks again
-        for (var b = 0; b < broken.length; b++) boot.asked[broken[b]] = boot.failed[broken[b]] = false;
-        blank("驿站数据加载失败：请检查网络后刷新页面，或拨打服务热线 12371。");
+      if (broken.length) {  // say so, with a retry (the next choice in the picker asks again too)
+        blank(LOAD_FAILED);
+        notice("error");
         root.setAttribute("data-error", "load");
         return;
       }
       for (var m = 0; m < view.missing.length; m++) request(view.missing[m]);
       blank(view.text);
+      notice("");
       return;
     }
-    root.removeAttribute("data-error");
+    if (view.notice === "error") root.setAttribute("data-error", "load"); else root.removeAttribute("data-error");
     paint(view);
+    if (view.notice === "empty" && pages) {  // the pages found above are the answer
+      ui.count.textContent = view.text.replace(/。$/, "，上面是找到的页面。");
+      notice("");
+    } else {
+      notice(view.notice || "");
+    }
     if (view.more) schedule();  // search strings still to build: search again soon
     if (view.done) startBackground();
   }
@@ -448,6 +583,12 @@
   function reshow() {
     state.limit = PAGE;
     show();
+  }
+
+  /* A new choice (level, region, position) asks again for what failed before. */
+  function forget() {
+    var failed = failures();
+    for (var n = 0; n < failed.length; n++) boot.asked[failed[n]] = boot.failed[failed[n]] = false;
   }
 
   /* ---- location and the manual picker ---- */
@@ -480,6 +621,7 @@
       root.setAttribute("data-geo", "ok");
       setStatus("已获取您的位置。", false);
       if (byUser || !late || state.mode !== "region") state.mode = "near";
+      forget();
       reshow();
     }
     function err(e) {
@@ -519,6 +661,7 @@
     var c = num(ui.city);
     state.region = {c: c, d: num(ui.district), t: num(ui.town)};
     state.mode = c >= 0 ? "region" : state.pos ? "near" : "";
+    forget();
     reshow();
   }
 
@@ -567,6 +710,11 @@
     for (i = 0; i < ix.districts.length; i++) districtCity[i] = ix.districts[i][0];
     for (i = 0; i < ix.files.length; i++) chunks[i] = {asked: false, failed: false, data: null};
     regionPy = {c: tok(ix.cpy), d: tok(ix.dpy), t: tok(ix.tpy)};
+    ix.pages = ix.pages || [];
+    for (i = 0; i < ix.pages.length; i++) {  // [title, link, headings joined by |, title pinyin]
+      var title = (ix.pages[i][0] + SEP + pinyin(ix.pages[i][3])).toLowerCase(), heads = ix.pages[i][2] ? ix.pages[i][2].split("|") : [];
+      pageHay[i] = {title: title, heads: heads, all: title + SEP + heads.join(SEP).toLowerCase()};
+    }
   }
 
   function init() {
@@ -575,9 +723,11 @@
     boot = window.yizhanFinderBoot;
     if (!root || !ix || !boot || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "1");
-    var ids = ["q", "status", "locate", "manual", "picker", "city", "district", "town", "place", "count", "results", "more"];
-    for (var i = 0; i < ids.length; i++) ui[ids[i]] = document.getElementById("yz-" + ids[i]);
+    var ids = ["q", "status", "locate", "manual", "picker", "city", "district", "town", "place", "count", "results", "more",
+      "box", "help", "order", "pages", "page-list"];
+    for (var i = 0; i < ids.length; i++) ui[ids[i].replace("-", "")] = document.getElementById("yz-" + ids[i]);
     pageBase = root.getAttribute("data-base") || "";
+    regionsHref = root.getAttribute("data-regions") || "regions/index.html";
     stationPath = root.getAttribute("data-station") || stationPath;
     ix.files = boot.data.files;
     decodeIndex();
@@ -587,6 +737,7 @@
       on(chips[i], "click", function () {
         state.level = +this.getAttribute("data-level");
         for (var k = 0; k < chips.length; k++) chips[k].setAttribute("aria-pressed", chips[k] === this ? "true" : "false");
+        forget();
         reshow();
       });
     }
