@@ -54,9 +54,15 @@ def test_every_page_comes_out_with_the_same_content(builds: tuple[Path, Path, Pa
 
 
 def test_what_zensical_does_differently(builds: tuple[Path, Path, Path]) -> None:
-    """Pinned: its own search index (station pages still left out), no gzipped sitemap, its own theme bundle."""
+    """Pinned: its own search index (station pages still left out; nothing uses it, as MkDocs builds none), no
+    gzipped sitemap, its own theme bundle; yizhan's header and 404 page on both."""
     _, zensical, mkdocs = builds
-    assert (mkdocs / "search" / "search_index.json").is_file() and not (zensical / "search").exists()
+    assert not (mkdocs / "search").exists() and not (zensical / "search").exists()
+    for site in (zensical, mkdocs):
+        for rel in ("index.html", "s/wuxi-liangxi-chongansi.html", "404.html"):
+            html = (site / rel).read_text(encoding="utf-8")
+            assert html.count('<form class="yz-header-search" role="search"') == 1 and 'class="md-search"' not in html, (site, rel)
+        assert "<h1>没有找到这个页面</h1>" in (site / "404.html").read_text(encoding="utf-8")
     index = json.loads((zensical / "search.json").read_text(encoding="utf-8"))
     locations = {item["location"].split("#")[0] for item in index["items"]}
     assert "index.html" in locations and not [loc for loc in locations if loc.startswith("s/")]

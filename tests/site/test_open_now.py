@@ -155,7 +155,8 @@ def test_hours_that_are_only_a_comment_say_to_call_first(site: Path, browser: Br
     (now,) = html.select(".yz-open-now")
     assert now.get_text() == UNKNOWN  # without JavaScript too: the state never changes
     assert now["class"] == ["yz-open-now", "yz-unknown"]
-    hours = now.find_previous("p")
+    assert now.find_previous().name == "h1"  # first, under the name
+    hours = html.find("h2", string="开放时间").find_next_sibling("p")
     assert hours.get_text() == "开放时间请先来电确认（备注：预约接待）"
     assert "休息" not in hours.get_text() + now.get_text()
     ctx = browser.new_context(java_script_enabled=False)

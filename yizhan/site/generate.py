@@ -7,17 +7,20 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+from yizhan import look
 from yizhan.config import Settings
 from yizhan.posters.index import PosterIndex
 from yizhan.stations.model import Network
 from yizhan.stations.regions import RegionOrder
 
 from .finder import THEME_DIR, finder_data, finder_page, page_index
-from .pages import CITIES_MARKER, Site, posters_page
+from .pages import CITIES_MARKER, Site, html_path, posters_page
 
 ASSETS = Path(__file__).parent / "assets"
-CSS = ["assets/yizhan/yizhan.css"]  # added to the theme's stylesheets
+# added to the theme's stylesheets: the product's one look (design tokens, buttons, tables), then the site's use of it
+CSS = ["assets/yizhan/look.css", "assets/yizhan/yizhan.css"]
 JS = ["assets/yizhan/hours.js", "assets/yizhan/offline.js"]  # and scripts
+SOURCES = {"assets/yizhan/look.css": look.STYLESHEET}  # assets kept elsewhere than ASSETS
 
 
 __all__ = ["CSS", "JS", "THEME_DIR", "Tree", "generate", "html_path"]
@@ -35,14 +38,6 @@ class Tree:
         return {html_path(p, use_directory_urls) for p in self.data_pages}
 
 
-def html_path(md: str, use_directory_urls: bool) -> str:
-    """Where an engine writes the page of Markdown file `md`."""
-    stem = md[: -len(".md")]
-    if not use_directory_urls or posixpath.basename(stem) == "index":
-        return stem + ".html"
-    return stem + "/index.html"
-
-
 def _hand_written(content: Path) -> dict[str, Path]:
     """The project's own pages and files (hidden ones left out, as engines do)."""
     out: dict[str, Path] = {}
@@ -57,7 +52,7 @@ def _hand_written(content: Path) -> dict[str, Path]:
 def generate(settings: Settings, network: Network, posters: PosterIndex | None) -> Tree:
     """The whole tree for `network`: what any engine needs to build the site."""
     network.order_regions(RegionOrder(settings.city_order, settings.district_order))  # mkdocs.yml's region_order
-    site = Site(network, list(settings.holidays), settings.site_url)
+    site = Site(network, list(settings.holidays), settings.site_url, settings.use_directory_urls)
     site.poster_ids = frozenset(posters.stations) if posters else frozenset()
     files: dict[str, bytes] = {}
     for rel, path in _hand_written(settings.content).items():
@@ -66,12 +61,12 @@ def generate(settings: Settings, network: Network, posters: PosterIndex | None) 
             data = data.replace(CITIES_MARKER.encode(), site.cities_list(rel).encode("utf-8"))
         files[rel] = data
     data_pages = {"posters.md"}
-    files["posters.md"] = posters_page(posters).encode("utf-8")
+    files["posters.md"] = posters_page(posters, settings.use_directory_urls).encode("utf-8")
     for path, text in site.pages():
         files[path] = text.encode("utf-8")
         data_pages.add(path)
     for name in (*CSS, *JS):
-        files[name] = (ASSETS / posixpath.basename(name)).read_bytes()
+        files[name] = SOURCES.get(name, ASSETS / posixpath.basename(name)).read_bytes()
     finder = finder_data(network, list(settings.holidays), services=settings.services)
     for path, text in finder.files:
         files[path] = text.encode("utf-8")

@@ -45,11 +45,13 @@ class YizhanConfig(Config):
 
 
 def add_theme(config: Any) -> None:
-    """The site's stylesheet and scripts before the theme's extras, and the finder's page template."""
+    """The site's stylesheets and scripts before the theme's extras, and yizhan's templates (the header with the
+    finder's search, the 404 page, the finder's page) over the theme's own, as a custom_dir would be."""
     config.extra_css = [*CSS, *(x for x in config.extra_css if x not in CSS)]
     config.extra_javascript = [*JS, *(x for x in config.extra_javascript if str(x) not in JS)]
     if str(THEME_DIR) not in config.theme.dirs:
-        config.theme.dirs.append(str(THEME_DIR))  # after the theme's own: it only adds the finder's template
+        at = 1 if config.theme.custom_dir else 0  # after the project's own custom_dir, before the theme's
+        config.theme.dirs.insert(at, str(THEME_DIR))
 
 
 class _NoOptions(Config):

@@ -20,7 +20,7 @@ from yizhan.stations.regions import unique_slugs
 from yizhan.stations.vocab import LEVELS
 
 from .links import json_ld, map_links
-from .markup import cell, h, md, yaml_string
+from .markup import h, md, yaml_string
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -31,6 +31,14 @@ _ENV = jinja2.Environment(
 _ENV.filters.update(md=md, h=h)
 _STATION = _ENV.get_template("station.md")
 CITIES_MARKER = "<!-- yizhan:cities -->"
+
+
+def html_path(md: str, use_directory_urls: bool) -> str:
+    """Where an engine writes the page of Markdown file `md`."""
+    stem = md[: -len(".md")]
+    if not use_directory_urls or posixpath.basename(stem) == "index":
+        return stem + ".html"
+    return stem + "/index.html"
 
 
 NOW_UNSURE = "营业状态：请以现场为准"  # the open-now line without JavaScript; hours.js replaces it
@@ -49,8 +57,10 @@ def _hours_view(hours: Hours) -> tuple[str, str, str, str]:
 class Site:
     """All generated pages of one Network, keyed by their path under the docs folder."""
 
-    def __init__(self, network: Network, holidays: list[str] | None = None, site_url: str = "") -> None:
+    def __init__(self, network: Network, holidays: list[str] | None = None, site_url: str = "",
+                 use_directory_urls: bool = False) -> None:  # fmt: skip
         self.network = network
+        self.use_directory_urls = use_directory_urls
         self.holidays_json = json.dumps(sorted(holidays or []))
         self.site_url = site_url.rstrip("/")
         cities = network.by_city()
@@ -58,6 +68,12 @@ class Site:
         self.city_slug = unique_slugs(list(cities))
         self.district_slug = {city: unique_slugs(list(d)) for city, d in cities.items()}
         self.poster_ids: frozenset[str] = frozenset()  # stations with a poster PDF under posters/s/
+
+    def href(self, src: str, dst: str) -> str:
+        """A relative link from the page of Markdown file `src` to `dst` (a Markdown page, or any other file of the
+        site) as built: for raw HTML in pages, which the engines do not rewrite as they rewrite Markdown links."""
+        built = html_path(dst, self.use_directory_urls) if dst.endswith(".md") else dst
+        return posixpath.relpath(built, posixpath.dirname(html_path(src, self.use_directory_urls)) or ".")
 
     def station_path(self, s: Station) -> str:
         """Where a station's page lives under the docs folder."""
@@ -85,11 +101,11 @@ class Site:
         """The Markdown page of one station."""
         stations = self.network.stations
         url = f"{self.site_url}/s/{s.id}.html" if self.site_url else ""
+        src, city = self.station_path(s), s.region.city
         return _STATION.render(
             s=s,
-            up="../",
-            city_slug=self.city_slug[s.region.city],
-            district_slug=self.district_slug[s.region.city].get(s.region.district, ""),
+            city_href=self.href(src, f"regions/{self.city_slug[city]}/index.md"),
+            district_href=self.href(src, self.district_path(city, s.region.district)) if s.region.district else "",
             hours_zh=_hours_view(s.hours)[0] if s.hours else "",
             hours_json=_hours_view(s.hours)[1] if s.hours else "",
             open_now=_hours_view(s.hours)[2] if s.hours else "",
@@ -99,7 +115,7 @@ class Site:
             children=[stations[c] for c in s.children],
             maps=map_links(s),
             jsonld=json_ld(s, url),
-            poster=f"posters/s/{s.id}.pdf" if s.id in self.poster_ids else "",
+            poster=self.href(src, f"{POSTER_DIR}/s/{s.id}.pdf") if s.id in self.poster_ids else "",
         )
 
     def cities_list(self, from_path: str) -> str:
@@ -126,27 +142,34 @@ class Site:
         return "\n".join(out)
 
     def city_page(self, city: str) -> str:
-        """A city: its centre(s) and a table of districts with counts per level."""
+        """A city: its centre(s) and a table of districts with counts per level (rows stack on a phone)."""
         districts = self.cities[city]
+        src = f"regions/{self.city_slug[city]}/index.md"
         out = ["---", f"title: {yaml_string(h(city))}", "search:", "  exclude: false", "---", "",
                f"# {md(city)}", ""]  # fmt: skip
         centers = [s for v in districts.values() for s in v if s.level == "center"]
         for c in centers:
-            out += [f"**{LEVELS['center']}**：[{md(c.name)}](../../s/{c.id}.md)", ""]
-        out += ["| 区县 | " + " | ".join(LEVELS.values()) + " |", "|---|" + "---:|" * len(LEVELS)]
+            link = h(self.href(src, self.station_path(c)))
+            out += [f'<p class="yz-go"><strong>{LEVELS["center"]}</strong>：<a href="{link}">{h(c.name)}</a></p>', ""]
+        out += ['<table class="yz-table yz-table--compact">',
+                "<thead><tr><th>区县</th>" + "".join(f'<th class="yz-num">{label}</th>' for label in LEVELS.values()) + "</tr></thead>",
+                "<tbody>"]  # fmt: skip
         for district, stations in districts.items():
             count = Counter(s.level for s in stations)
-            name = md(district or "市本级")
-            link = posixpath.basename(self.district_path(city, district))
-            out.append(f"| [{name}]({link}) | " + " | ".join(str(count.get(lvl, 0)) for lvl in LEVELS) + " |")
-        out += ["", f"[查看{md(city)}服务热线](../../hotlines/{self.city_slug[city]}.md)", ""]
+            link = self.href(src, self.district_path(city, district))
+            cells = "".join(f'<td class="yz-num" data-label="{label}">{count.get(lvl, 0)}</td>' for lvl, label in LEVELS.items())
+            out.append(f'<tr><td><a href="{h(link)}">{h(district or "市本级")}</a></td>{cells}</tr>')
+        out += ["</tbody>", "</table>", ""]
+        hotlines = self.href(src, f"hotlines/{self.city_slug[city]}.md")
+        out += [f'<p class="yz-go"><a href="{h(hotlines)}">查看{h(city)}服务热线</a></p>', ""]
         return "\n".join(out)
 
     def district_page(self, city: str, district: str, stations: list[Station]) -> str:
         """A district's stations grouped by level."""
         title = f"{city}{district}"
+        back = self.href(self.district_path(city, district), f"regions/{self.city_slug[city]}/index.md")
         out = ["---", f"title: {yaml_string(h(title))}", "search:", "  exclude: true", "---", "",
-               f"# {md(title)}", "", f"[‹ {md(city)}](index.md)", ""]  # fmt: skip
+               f"# {md(title)}", "", f'<p class="yz-go"><a href="{h(back)}">‹ {h(city)}</a></p>', ""]  # fmt: skip
         for level, label in LEVELS.items():
             group = [s for s in stations if s.level == level]
             if not group:
@@ -181,10 +204,12 @@ class Site:
         return "\n".join(out) + "\n"
 
     def city_hotlines_page(self, city: str, common: dict[str, Hotline]) -> str:
-        """Every hotline of one city's stations, grouped by district, as printable tables."""
+        """Every hotline of one city's stations, grouped by district, as printable tables (rows stack on a phone)."""
         title = f"{city}服务热线"
+        src = f"hotlines/{self.city_slug[city]}.md"
+        back = self.href(src, "hotlines.md")
         out = ["---", f"title: {yaml_string(h(title))}", "search:", "  exclude: true", "---", "",
-               f"# {md(title)}", "", "[‹ 服务热线](../hotlines.md)", ""]  # fmt: skip
+               f"# {md(title)}", "", f'<p class="yz-go"><a href="{h(back)}">‹ 服务热线</a></p>', ""]  # fmt: skip
         if common:
             shared = "、".join(f"{md(t.label)} <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(n)}</a>" for n, t in sorted(common.items()))
             out += [f"通用热线：{shared}（下表不再重复列出）", ""]
@@ -192,15 +217,20 @@ class Site:
             rows = [(s, t) for s in stations for t in s.hotlines if t.number not in common]
             if not rows:
                 continue
-            out += [f"## {md(district or '市本级')}", "", "| 站点 | 电话 | 说明 |", "|---|---|---|"]
+            out += [f"## {md(district or '市本级')}", "", '<table class="yz-table">',
+                    "<thead><tr><th>站点</th><th>电话</th><th>说明</th></tr></thead>", "<tbody>"]  # fmt: skip
             for s, t in rows:
-                out.append(f"| [{cell(s.name)}](../s/{s.id}.md) | <a class=\"yz-tel\" href=\"{h(t.tel)}\">{h(t.number)}</a> | {cell(t.label)} |")
-            out.append("")
+                link = h(self.href(src, self.station_path(s)))
+                out.append(f'<tr><td><a href="{link}">{h(s.name)}</a></td>'
+                           f'<td data-label="电话"><a class="yz-tel" href="{h(t.tel)}">{h(t.number)}</a></td>'
+                           f'<td data-label="说明">{h(t.label)}</td></tr>')  # fmt: skip
+            out += ["</tbody>", "</table>", ""]
         return "\n".join(out)
 
 
-def posters_page(index: PosterIndex | None) -> str:
+def posters_page(index: PosterIndex | None, use_directory_urls: bool = False) -> str:
     """The staff page (posters.md): one combined PDF per city, the whole network, and how to print."""
+    up = "../" if use_directory_urls else ""  # posters/index.html: its links are raw HTML, not rewritten
     out = ["---", "title: 二维码海报", "search:", "  exclude: true", "---", "", "# 二维码海报（工作人员）", ""]
     if index is None or not (index.cities or index.all or index.stations):
         out += ["海报还没有生成。在项目目录运行 `yizhan posters`（或 `yizhan build`）后重新生成本站。", ""]
@@ -208,11 +238,13 @@ def posters_page(index: PosterIndex | None) -> str:
     out += ["每张海报为 A4 竖版 PDF：驿站名称、二维码（设有报到平板的驿站扫码报到，其余驿站扫码查看驿站信息）、",
             "可手工输入的站点码、热线、开放时间和地址。打印时请选择“实际大小”（100%），不要“适合页面”。", ""]  # fmt: skip
     if index.cities:
-        out += ["| 城市 | 海报 | 张数 |", "|---|---|---:|"]
+        out += ['<table class="yz-table">', '<thead><tr><th>城市</th><th>海报</th><th class="yz-num">张数</th></tr></thead>', "<tbody>"]
         for city, (file, pages) in index.cities.items():
-            out.append(f'| {md(city)} | <a href="{h(POSTER_DIR + "/" + file)}">{h(os.path.basename(file))}</a> | {pages} |')
-        out.append("")
+            out.append(f'<tr><td>{h(city)}</td><td data-label="海报"><a href="{h(up + POSTER_DIR + "/" + file)}">{h(os.path.basename(file))}</a></td>'
+                       f'<td class="yz-num" data-label="张数">{pages}</td></tr>')  # fmt: skip
+        out += ["</tbody>", "</table>", ""]
     if index.all:
-        out += [f'全部驿站合订本：<a href="{h(POSTER_DIR + "/" + index.all[0])}">{h(index.all[0])}</a>（{index.all[1]} 张）', ""]
+        link = h(up + POSTER_DIR + "/" + index.all[0])
+        out += [f'<p class="yz-go">全部驿站合订本：<a href="{link}">{h(index.all[0])}</a>（{index.all[1]} 张）</p>', ""]
     out += ["单个驿站的海报在各驿站页面的“二维码海报”链接里。", ""]
     return "\n".join(out)

@@ -23,7 +23,7 @@ STYLES = ("'sha256-NwSx/R2V/U4jnW0Tq5pQ53Y/rzPVJ4dqE7D6UTA/J1k='",)
 
 
 def engine_config(settings: Settings, tree: Path, site: Path) -> dict[str, object]:
-    """mkdocs.yml as Zensical should read it: the tree as docs, `site` as output, the finder's template, our assets."""
+    """mkdocs.yml as Zensical should read it: the tree as docs, `site` as output, yizhan's templates, our assets."""
     raw = dict(settings.raw)
     plugins = raw.get("plugins") or []
     if isinstance(plugins, dict):
@@ -33,7 +33,8 @@ def engine_config(settings: Settings, tree: Path, site: Path) -> dict[str, objec
     raw["docs_dir"] = os.path.relpath(tree, tree.parent)
     raw["site_dir"] = os.path.relpath(site, tree.parent)
     theme = raw["theme"] = dict(raw.get("theme") or {})
-    theme.setdefault("custom_dir", str(THEME_DIR))
+    theme.setdefault("custom_dir", str(THEME_DIR))  # yizhan's header (search to the finder), 404 page, finder page
+    theme.setdefault("variant", "classic")  # Material's layout, which yizhan.css colours (Zensical's own: a white header)
     raw["extra_css"] = [*CSS, *(x for x in raw.get("extra_css") or [] if x not in CSS)]
     raw["extra_javascript"] = [*JS, *(x for x in raw.get("extra_javascript") or [] if x not in JS)]
     return raw
