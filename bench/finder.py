@@ -12,7 +12,6 @@ performance.now() (from navigation start) at the frame after the change (rAF, th
 * keystroke: once all search data is in, liangxi, <town>街道, 0510827, 报到 typed one character at a time: input
              event to next drawn frame (also the input handler alone, and Event Timing's duration, as INP);
 * bytes:     on the wire (gzip body + headers; workers' requests too) of the responses done by each milestone;
-* material:  index.html?q=无锡 until Material's own search shows a result (it indexes no station page).
 Median and worst of --reps visits, a profile of the median visits at the largest N; build/bench/finder.json.
 Exit status 1 when the worst visit at the largest N misses a target.
 `--floor` measures, under the same conditions, what no finder can beat: a ~0.5 kB page that shows 10 rows as soon
@@ -217,14 +216,13 @@ def measure(browser: Any, n: int, reps: int, reuse: bool) -> dict[str, Any]:
     typing = ["liangxi", town, "0510827", "报到"]
     httpd = serve(site)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    near, search, material = [], [], []
+    near, search = [], []
     try:
         for rep in range(reps):
             near.append(visit(browser, base + "finder.html", typing))
             search.append(visit(browser, f"{base}finder.html?s={quote(query)}"))
-            material.append(visit(browser, f"{base}index.html?q={quote('无锡')}"))
             print(f"   rep {rep + 1}/{reps}: nearest {near[-1]['ms']:.0f} ms, search '{query}' {search[-1]['ms']:.0f} ms, "
-                  f"worst keystroke {max(k['paint'] for k in near[-1]['keys']):.0f} ms, Material search {material[-1]['ms']:.0f} ms", flush=True)
+                  f"worst keystroke {max(k['paint'] for k in near[-1]['keys']):.0f} ms", flush=True)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -236,7 +234,6 @@ def measure(browser: Any, n: int, reps: int, reuse: bool) -> dict[str, Any]:
            "key_event_ms": stats([max([e[2] for e in r["events"] if e[0] in ("keydown", "keypress", "keyup", "input")] or [0]) for r in near]),
            "nearest_kb": stats([r["kb_by"] for r in near]), "search_kb": stats([r["kb_by"] for r in search]),
            "page_total_kb": stats([r["kb_total"] for r in search]), "fcp_ms": stats([r["fcp"] or 0 for r in near]),
-           "material_ms": stats([r["ms"] for r in material]), "md_dialog_over_search": sum(r["mdSearchOpen"] for r in search),
            "search_complete_ms": stats([r.get("complete") or 0 for r in search]),
            "load_ms": {k: stats([sum(x[2] for x in r["loads"] if x[0].startswith(k)) for r in near]) for k in ("c", "more")},
            "keys": [[[k["q"], round(k["paint"], 1), round(k.get("handler", 0), 1)] for k in r["keys"]] for r in near]}  # fmt: skip
@@ -250,7 +247,7 @@ ROWS = [("nearest_ms", "10 nearest on screen, ms"), ("nearest_driver_ms", "  the
         ("keystroke_ms", "worst keystroke: input to frame, ms"), ("keystroke_handler_ms", "  worst input handler, ms"),
         ("key_event_ms", "  worst key event duration (INP), ms"), ("nearest_kb", "kB until the 10 nearest"),
         ("search_kb", "kB until the first search results"), ("page_total_kb", "kB of finder?q= once settled"),
-        ("fcp_ms", "first contentful paint, ms"), ("material_ms", "Material search, first result, ms")]  # fmt: skip
+        ("fcp_ms", "first contentful paint, ms")]  # fmt: skip
 
 
 def report(results: list[dict[str, Any]]) -> tuple[list[str], bool]:
@@ -263,8 +260,6 @@ def report(results: list[dict[str, Any]]) -> tuple[list[str], bool]:
     for key, target in TARGETS.items():
         ok &= (passed := big[key]["worst"] <= target)
         lines.append(f"{'PASS' if passed else 'FAIL'}  N={big['n']}: {key} worst {big[key]['worst']:.1f} (median {big[key]['median']:.1f}), target <= {target}")
-    if big["md_dialog_over_search"]:
-        lines.append(f"NOTE  Material's search dialog was open over the finder's results in {big['md_dialog_over_search']} of the ?q= visits")
     for name, p in big["profile"].items():
         lines += ["", (f"Profile, N={big['n']}, median {name} visit: FCP {p['fcp_ms']:.0f} ms, DOMContentLoaded {p['dcl_ms']:.0f} ms, "
                        f"shown at {p['ms']:.0f} ms; by then {p['script_ms']:.0f} ms of script in {p['task_ms']:.0f} ms of main-thread tasks"),
