@@ -9,7 +9,22 @@
   var form = document.querySelector("form.checkin");
 
   window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
-  if (wait) setTimeout(function () { location.replace(home); }, wait * 1000);
+  if (wait) {  // back to an empty form for the next member, with a countdown the member can stop (WCAG 2.2.1)
+    var left = wait, hint = document.getElementById("yz-return"), stay = document.getElementById("yz-stay");
+    var tick = setInterval(function () {
+      left -= 1;
+      if (left <= 0) { clearInterval(tick); location.replace(home); return; }
+      if (hint) hint.textContent = left + " 秒后自动回到报到页面";
+    }, 1000);
+    if (stay) {
+      stay.hidden = false;
+      stay.addEventListener("click", function () {
+        clearInterval(tick);
+        stay.hidden = true;
+        if (hint) hint.textContent = "已暂停自动返回：看完后请点“下一位报到”";
+      });
+    }
+  }
   if (!form) return;
 
   form.addEventListener("submit", function () {

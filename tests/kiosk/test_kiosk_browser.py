@@ -106,7 +106,9 @@ def test_tablet_check_in_thank_you_and_back_to_an_empty_form(served: tuple[str, 
     text = page.inner_text("body")
     assert PLACE.name in text and "李四" not in text and "1111" not in text
     check_layout(page)
-    page.clock.fast_forward(9000)
+    page.clock.run_for(3000)
+    assert page.inner_text("#yz-return") == "5 秒后自动回到报到页面"
+    page.clock.run_for(6000)
     page.wait_for_url(base + "/")
     assert [page.input_value(f"#{f}") for f in ("name", "phone", "home_org", "note")] == ["", "", "", ""]
     page.go_back()  # the browser must not bring back what was typed
@@ -181,3 +183,21 @@ def test_phone_self_check_in(served: tuple[str, Kiosk], phone: tuple[Page, list[
     page.wait_for_url(f"{base}/Q/{CODE}")
     assert page.input_value("#name") == "" and page.input_value("#phone") == ""
     only_local(requests, base)
+
+
+def test_the_thank_you_screen_waits_when_asked(served: tuple[str, Kiosk], tablet: tuple[Page, list[str]]) -> None:
+    """The automatic return can be stopped (WCAG 2.2.1): the member reads the number, then goes on by the button."""
+    base, _kiosk = served
+    page, _requests = tablet
+    page.goto(base + "/")
+    fill(page, "王五", "139 0000 2222")
+    page.locator(".chip", has_text="参加活动").click()
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/ok?**")
+    page.clock.run_for(2000)
+    page.click("#yz-stay")
+    assert page.inner_text("#yz-return") == "已暂停自动返回：看完后请点“下一位报到”" and not page.is_visible("#yz-stay")
+    page.clock.run_for(60_000)
+    assert page.url.startswith(base + "/ok?")
+    page.click("a.button")
+    page.wait_for_url(base + "/")
