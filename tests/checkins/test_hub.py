@@ -127,3 +127,36 @@ def test_admin_lockout_after_repeated_wrong_passwords(hub: tuple[str, HubDB, str
     assert [admin_get(url + "/admin", "wrong")[0] for _ in range(10)] == [401] * 10
     status, _page, headers = admin_get(url + "/admin", "correct horse battery")
     assert status == 429 and headers["Retry-After"] == "300"
+
+
+@pytest.mark.parametrize("with_stations", [False, True], ids=["self-check-in-off", "self-check-in-on"])
+def test_unknown_addresses_get_a_chinese_page_or_json(tmp_path: object, with_stations: bool) -> None:
+    """A person who types the hub's address gets a Chinese page with a way on (not Bottle's English error); the API's
+    clients get JSON."""
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from tests.hubhelpers import hub_thread
+    from yizhan.checkins.hub import make_hub
+    from yizhan.stations.check import load_network
+
+    root = Path(__file__).resolve().parents[2]
+    network = load_network(root / "stations", "stations") if with_stations else None
+    db = HubDB(str(Path(str(tmp_path)) / "hub.sqlite"))
+    try:
+        with hub_thread(make_hub(db, network)) as url:
+            for path, kind in (("/", "text/html"), ("/nothing/here", "text/html"), ("/api/v1/nothing", "application/json")):
+                with pytest.raises(urllib.error.HTTPError) as got:
+                    urllib.request.urlopen(url + path, timeout=10)
+                assert got.value.code == 404 and got.value.headers["Content-Type"].startswith(kind), path
+                text = got.value.read().decode()
+                if kind == "text/html":
+                    page = BeautifulSoup(text, "html.parser")
+                    assert page.h1.text == "没有这个页面" and page.html["lang"] == "zh-CN"
+                    assert page.select_one("main a.yz-button")["href"] == "/admin"
+                    assert page.select_one("footer a.yz-tel")["href"] == "tel:12371"
+                else:
+                    assert json.loads(text) == {"error": "no such address on the hub: /api/v1/nothing"}
+    finally:
+        db.close()

@@ -99,6 +99,17 @@ def make_hub(db: HubDB, network: Network | None = None, quiet_days: int = 30,
         bottle.response.content_type = "application/json; charset=utf-8"
         return json.dumps({"error": _("the hub could not store the batch right now; try again later")})
 
+    def _not_here(err: bottle.HTTPError) -> str:
+        """An unknown address: JSON for the API's clients, a Chinese page with a way on for people."""
+        if bottle.request.path.startswith("/api/"):
+            bottle.response.content_type = "application/json; charset=utf-8"
+            return json.dumps({"error": _("no such address on the hub: {path}").format(path=bottle.request.path)})
+        bottle.response.content_type = "text/html; charset=utf-8"
+        return message("没有这个页面", "这是流动党员报到的汇总中心。请检查网址；查看报到统计请到管理页面。", ("/admin", "报到统计"))
+
+    app.error(404)(_not_here)
+    app.error(405)(_not_here)
+
     @app.get("/api/v1/health")
     def health() -> dict[str, Any]:
         return {"ok": True}
