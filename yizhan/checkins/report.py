@@ -46,7 +46,9 @@ class Summary:
     latest: list[tuple[str, ...]]
     today: str
     quiet_days: int
-    names: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (name, city, district)
+    # id -> (name, city, district), in the network's order by district (Network.by_city: cities and districts in the
+    # official order, a city centre in its district's place): the order of every list of stations here (_order)
+    names: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     kiosks: frozenset[str] = frozenset()  # ids of the stations with `kiosk: true` (a tablet that should be used)
 
 
@@ -88,7 +90,8 @@ def summarise(
     names = {}
     kiosks: frozenset[str] = frozenset()
     if network is not None:
-        names = {s.id: (s.name, s.region.city, s.region.district) for s in network.stations.values()}
+        names = {s.id: (s.name, s.region.city, s.region.district)
+                 for districts in network.by_city().values() for stations in districts.values() for s in stations}  # fmt: skip
         kiosks = frozenset(s.id for s in network.stations.values() if s.kiosk)
     return Summary(
         total=sum(n for _, n in per_day), per_day=per_day, per_station=per_station, per_purpose=per_purpose,
@@ -102,9 +105,16 @@ def _place(s: Summary, sid: str) -> tuple[str, str, str]:
     return s.names.get(sid, (sid, UNKNOWN, UNKNOWN))
 
 
+def _order(s: Summary) -> Callable[[str], tuple[int, str]]:
+    """The sort key of a station id: its place in the network's order (Summary.names), ids not in the network last,
+    by id; linear, no pinyin per row."""
+    position = {sid: i for i, sid in enumerate(s.names)}
+    return lambda sid: (position[sid], "") if sid in position else (len(position), sid)
+
+
 def quiet_stations(s: Summary) -> list[tuple[str, str]]:
     """(station id, last day or '') of listed kiosk stations (`kiosk: true`) with no check-in in the last `quiet_days`
-    days: a station without a tablet has nothing to be quiet about."""
+    days, in the network's order: a station without a tablet has nothing to be quiet about."""
     cutoff = (dt.date.fromisoformat(s.today) - dt.timedelta(days=s.quiet_days)).isoformat()
     out = []
     for sid in s.names:
@@ -198,7 +208,7 @@ def render_html(s: Summary, links: Links = Links()) -> str:
     sources = [(SOURCE_ZH.get(src, src), n) for src, n in s.per_source]
     latest = [[at.replace("T", " ")[:16], _place(s, sid)[0], name, mask_phone(phone), purpose, SOURCE_ZH.get(src, src)]
               for at, sid, name, phone, purpose, src in s.latest]  # fmt: skip
-    quiet_rows = sorted([_place(s, sid)[1], _place(s, sid)[2], _place(s, sid)[0], last or "从未"] for sid, last in quiet)
+    quiet_rows: list[list[str | int]] = [[*_place(s, sid)[1:], _place(s, sid)[0], last or "从未"] for sid, last in quiet]
     daily, today, week, active = _days(s)
     months = _months(s)
     ways = [f'<a class="yz-button yz-button--quiet" href="{escape(links.stations)}">各驿站明细</a>']
@@ -254,11 +264,11 @@ def render_html(s: Summary, links: Links = Links()) -> str:
 
 
 def render_stations(s: Summary, links: Links = Links()) -> str:
-    """Every station's check-in count and last day, by city and district (the top 30 as bars, then a table)."""
-    ids = set(s.per_station) | set(s.names)
-    rows = [[*_place(s, sid)[1:], _place(s, sid)[0], s.per_station.get(sid, (0, ""))[0],
-             s.per_station.get(sid, (0, ""))[1] or "从未"] for sid in ids]  # fmt: skip
-    rows.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
+    """Every station's check-in count and last day, by city and district in the network's order, stations not in the
+    network last by id (the top 30 as bars, then a table)."""
+    ids = sorted(set(s.per_station) | set(s.names), key=_order(s))
+    rows: list[list[str | int]] = [[*_place(s, sid)[1:], _place(s, sid)[0], s.per_station.get(sid, (0, ""))[0],
+                                    s.per_station.get(sid, (0, ""))[1] or "从未"] for sid in ids]  # fmt: skip
     chart = bar_list([(_place(s, sid)[0], n) for sid, (n, _) in s.per_station.items()], f"{CHECK_IN}最多的 30 个驿站")
     body = (f'<p><a class="yz-button yz-button--quiet" href="{escape(links.home)}" id="back">← 返回{TITLE}</a></p>'
             f"<h1>各驿站{CHECK_IN}</h1><h2>{CHECK_IN}最多的 30 个驿站</h2>" + chart
@@ -368,6 +378,6 @@ def _quiet_csv(s: Summary) -> str:
     buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["城市", "区县", "驿站", "编号", f"最近{CHECK_IN}"])
-    for sid, last in sorted(quiet_stations(s)):
+    for sid, last in quiet_stations(s):  # in the network's order
         writer.writerow([neutralise(v) for v in (*_place(s, sid)[1:], _place(s, sid)[0], sid, last)])
     return buf.getvalue()
