@@ -62,14 +62,19 @@ def _network(stations: str | None, cache: Path | None = None, without: str = "")
         stations = "stations"
     elif not Path(stations).is_dir():
         _fail(YizhanError(f"{stations}: " + _("no such folder of station files")))
-    from yizhan.config import project_services
+    from yizhan import config
     from yizhan.stations.cache import cached_network
     from yizhan.stations.check import load_network
+    from yizhan.stations.regions import RegionOrder
 
     root, shown = Path(stations).resolve(), stations.rstrip("/")
     try:
-        services = project_services(Path.cwd())  # ./mkdocs.yml's list, where there is one
-        return cached_network(root, shown, cache, services=services) if cache else load_network(root, shown, services)
+        settings = config.load(Path.cwd()) if (Path.cwd() / config.CONFIG_FILE).is_file() else None  # ./mkdocs.yml, if any
+        services = settings.services if settings else None
+        network = cached_network(root, shown, cache, services=services) if cache else load_network(root, shown, services)
+        if settings:
+            network.order_regions(RegionOrder(settings.city_order, settings.district_order))  # the report's order too
+        return network
     except YizhanError as err:
         _fail(err)
         raise
@@ -92,11 +97,11 @@ def serve_hub(db_url: str | None, host: str, port: int, stations: str | None, qu
     click.echo(_("Hub database: {db}; {n:,} check-ins.").format(db=describe(db.url), n=db.count()))
     if not db.has_admin_password():
         click.echo(_("No admin password yet: the admin view stays closed until `yizhan hub admin-password`."))
-    click.echo(
-        _("Serving the hub on {url} (upload API /api/v1/checkins, admin /admin; Ctrl+C to stop)").format(url=f"http://{host}:{port}/")
-    )
+    def ready(url: str) -> None:
+        click.echo(_("Serving the hub on {url} (upload API /api/v1/checkins, admin /admin; Ctrl+C to stop)").format(url=url))
+
     try:
-        serve(app, host, port)
+        serve(app, host, port, ready=ready)
     except YizhanError as err:
         _fail(err)
 

@@ -221,12 +221,19 @@ def _basic_password(header: str) -> str | None:
     return decoded.split(":", 1)[1] if ":" in decoded else None
 
 
-def serve(app: Any, host: str, port: int, threads: int = 8) -> None:
-    """Serve the WSGI `app` with waitress (bodies over MAX_BODY refused by the server too)."""
-    import waitress
+def serve(app: Any, host: str, port: int, threads: int = 8, ready: Callable[[str], None] | None = None) -> None:
+    """Serve the WSGI `app` with waitress (bodies over MAX_BODY refused by the server too); `ready` gets the URL
+    once the port is bound (the real one when `port` is 0)."""
+    import waitress.server
 
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
-                       ident="yizhan-hub", _quiet=True)  # fmt: skip
+        server = waitress.server.create_server(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY + 1024,
+                                               ident="yizhan-hub")  # fmt: skip
     except OSError as err:  # the port is taken, or the address is not this machine's
         raise YizhanError(_("cannot listen on {address}: {reason}").format(address=f"{host}:{port}", reason=os_error(err))) from None
+    if ready is not None:
+        ready(f"http://{host}:{server.effective_port}/")  # type: ignore[union-attr]
+    try:
+        server.run()
+    finally:
+        server.close()
