@@ -242,7 +242,7 @@ def test_finder_page_markdown() -> None:
     assert "<!-- yizhan:cities -->" in page  # the plugin lists the cities there (the no-JavaScript way)
     for block in re.findall(r"<(style|script|div id=\"yz-finder\").*?</(?:style|script|div)>\n\n", page, re.DOTALL):
         assert "\n\n" not in block.strip()  # a blank line would end the raw HTML block
-    assert gz(page) < 16_000  # with the demo's pages: 15.8 kB
+    assert gz(page) < 16_500  # with the demo's pages: 16.1 kB, of which ~0.3 kB are yizhan.look's tokens (one source for every part)
 
 
 def test_page_index_lists_the_sites_own_pages() -> None:

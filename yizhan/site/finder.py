@@ -30,6 +30,7 @@ from typing import Any
 from pypinyin import lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
+from yizhan.look import base_css
 from yizhan.stations.codes import station_codes
 from yizhan.stations.geo import LAT_RANGE, LON_RANGE
 from yizhan.stations.hours import Hours, to_json
@@ -330,6 +331,12 @@ def _asset(name: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _base_css() -> str:
+    """yizhan.look's tokens, [hidden] and focus ring, inlined like the finder's own CSS (one source for every part)."""
+    text = re.sub(r"/\*.*?\*/", "", base_css(), flags=re.DOTALL)  # no string of look.css holds "/*"
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def finder_page(index: dict[str, Any], use_directory_urls: bool = False, pages: list[list[str]] | None = None) -> str:
     """The Markdown of finder.md: the finder's HTML, its inline index and scripts (paths relative to the page); `pages`:
     the site's own pages its search also lists (page_index)."""
@@ -352,6 +359,7 @@ search:
 # 查找驿站
 
 <style>
+{_base_css()}
 {_asset("finder.css")}
 </style>
 
