@@ -20,7 +20,7 @@ HOTLINE = "12371"  # the party members' service hotline, on every error and empt
 HOTLINE_LABEL = "全国党员服务热线"
 
 
-BASE_END = "/* ---- end of the base"
+BASE_END = "/* ---- end of the base"  # i18n: not for people (a marker in look.css)
 
 
 @lru_cache(maxsize=1)
