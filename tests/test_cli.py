@@ -219,3 +219,24 @@ def test_the_readme_command_table_lists_every_command_and_option() -> None:
 
     walk(main, "yizhan")
     assert rows and missing == []
+
+
+def test_a_holiday_that_is_no_date_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """mkdocs.yml's holidays: a date the calendar lacks (YAML refuses it while reading) and an item that is no date."""
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(text.replace("holidays: [2026-01-01,", "holidays: [2026-13-01,"), encoding="utf-8")
+    result = run("check", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        1, f"{project / 'mkdocs.yml'}: a date does not exist (such as 2026-13-01 or 2026-02-30): check holidays and the other dates\n")
+    (project / "mkdocs.yml").write_text(text.replace("holidays: [2026-01-01,", "holidays: [bad,"), encoding="utf-8")
+    result = run("check", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        1, f'{project / "mkdocs.yml"}: plugins: yizhan: holidays: expected a date like 2026-10-01 in item 1, found "bad"\n')
+
+
+def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    result = run("export", str(tmp_path / "no" / "such" / "a.xlsx"), cwd=ROOT)
+    assert (result.returncode, result.stderr) == (1, f"{tmp_path / 'no' / 'such' / 'a.xlsx'}: No such file or directory\n")

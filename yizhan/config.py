@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,15 @@ def _plugin_options(raw: dict[str, Any], where: str) -> dict[str, Any]:
     raise YizhanError(f"{where}: " + _("the yizhan plugin is not enabled (add `- yizhan` under plugins:)"))
 
 
+def _is_date(text: str) -> bool:
+    """Whether text is an ISO date of the calendar, like 2026-10-01."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: dict[str, Any] | None = None) -> Settings:
     """Settings from mkdocs.yml's top-level keys (`site`) and the plugin's `options`, each checked for its type."""
     where = f"{project / CONFIG_FILE}"
@@ -80,9 +90,13 @@ def settings(project: Path, site: dict[str, Any], options: dict[str, Any], raw: 
         raise YizhanError(f"{where}: plugins: yizhan: checkin_urls: " + _("expected a mapping of station id to URL, found {value}")
                           .format(value=repr(opts["checkin_urls"])))
     days = opts["holidays"]
-    if not isinstance(days, list) or not all(isinstance(d, (str, dt.date)) for d in days):
+    if not isinstance(days, list):
         raise YizhanError(f"{where}: plugins: yizhan: holidays: " + _("expected a list of dates like 2026-10-01, found {value}")
                           .format(value=repr(days)))
+    for i, d in enumerate(days, start=1):
+        if not (isinstance(d, dt.date) or (isinstance(d, str) and _is_date(d))):
+            raise YizhanError(f"{where}: plugins: yizhan: holidays: " + _("expected a date like 2026-10-01 in item {item}, found {value}")
+                              .format(item=i, value=json.dumps(d, ensure_ascii=False, default=str)))
     services = _services(opts["services"], where)
     cities, districts = _region_order(opts["region_order"], where)
     return Settings(
@@ -209,6 +223,9 @@ def load(project: Path) -> Settings:
             raw = yaml_load(f)
     except (ConfigurationError, OSError) as err:
         raise YizhanError(f"{path}: {os_error(err) if isinstance(err, OSError) else err}") from None
+    except ValueError:  # YAML reads 2026-13-01 as a date and the calendar refuses it
+        raise YizhanError(f"{path}: " + _("a date does not exist (such as 2026-13-01 or 2026-02-30): check holidays and the other "
+                                          "dates")) from None  # fmt: skip
     if not isinstance(raw, dict):
         raise YizhanError(f"{path}: " + _("expected a mapping of settings, found {value}").format(value=type(raw).__name__))
     return settings(project, raw, _plugin_options(raw, str(path)), raw)

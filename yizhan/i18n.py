@@ -13,7 +13,7 @@ import errno
 import gettext as _gettext
 import os
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DOMAIN = "yizhan"
@@ -35,7 +35,7 @@ def language(env: Mapping[str, str] | None = None) -> str:
     return "en" if chosen.lower().startswith("en") else "zh"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> _gettext.NullTranslations:
     """The translations for 'zh' (the compiled catalog) or 'en' (the messages as written)."""
     if lang == "en":
@@ -53,7 +53,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(language()).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(message: str) -> str:
     """Mark a constant for the catalog; translate it with `_()` where it is shown."""
     return message
 
@@ -61,6 +61,8 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
 _ = gettext
 
 #: The help of every --host option (the servers listen on this machine only unless told otherwise).
+#: click's "[required]" in --help: click translates the word through a variable, so Babel needs it named here.
+CLICK_WORDS = (N_("required"),)
 HOST_HELP = N_("Address to listen on: 127.0.0.1 for this machine only, 0.0.0.0 for the whole network.")
 
 #: Field names of the station format and their Chinese labels, shown side by side in Chinese messages.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +134,8 @@ def write_table(path: Path, headers: list[str], rows: list[list[Any]], text_colu
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    if not path.parent.is_dir():  # before openpyxl starts its temporary stream, which would complain on its own
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path.parent))
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet)
     widths = [max(len(str(h)) * 2 + 2, 8) for h in headers]
