@@ -104,6 +104,26 @@ def hub_thread(app: Any, threads: int = 4) -> Iterator[str]:
         server.task_dispatcher.shutdown()
 
 
+@contextlib.contextmanager
+def kiosk_thread(app: Any) -> Iterator[str]:
+    """Serve a kiosk's app with the kiosk's own server settings (kiosk.server.create_server) in a thread on 127.0.0.1."""
+    from kiosk.server import create_server
+
+    server = create_server(app, "127.0.0.1", 0, 4, 16 * 1024)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # select() on the socket closed below
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(5)
+
+
 def start_hub(url: str, port: int, cwd: Path, *args: str) -> subprocess.Popen[str]:
     """Start `yizhan hub --db url --port port` as a process and wait until it answers."""
     proc = subprocess.Popen([sys.executable, "-m", "yizhan.cli", "hub", "--db", url, "--port", str(port), *args],

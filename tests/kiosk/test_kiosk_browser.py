@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from kiosk.app import FormConfig, Place
-from kiosk.server import Kiosk, build_kiosk, create_server
+from kiosk.server import Kiosk, build_kiosk
 from tests.conftest import chromium
+from tests.hubhelpers import kiosk_thread
 from yizhan.stations.codes import station_codes
 
 CODE = station_codes(["test-station"])["test-station"]
@@ -26,17 +25,8 @@ TARGETS = "input[type=text], input[type=tel], .chip span, button[type=submit], a
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Kiosk]]:
     """A kiosk on 127.0.0.1 (waitress in a thread); yields its base URL and the kiosk."""
     k = build_kiosk(PLACE, tmp_path_factory.mktemp("kiosk") / "data", FormConfig(device_id="tab-1"))
-    server = create_server(k.app, "127.0.0.1", 0, 4, 16 * 1024)
-
-    def run() -> None:
-        with contextlib.suppress(OSError):  # select() on the socket closed below
-            server.run()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", k
-    server.close()
-    thread.join(5)
+    with kiosk_thread(k.app) as url:
+        yield url, k
     k.store.close()
 
 

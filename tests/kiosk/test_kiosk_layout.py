@@ -3,9 +3,7 @@ chart text of 12 px, one word (报到); the PIN box, the stacking dashboard and 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -15,8 +13,9 @@ from playwright.sync_api import Browser, Page
 from kiosk.app import FormConfig, Place
 from kiosk.form import CHINA, new_record
 from kiosk.pin import set_pin
-from kiosk.server import Kiosk, build_kiosk, create_server
+from kiosk.server import Kiosk, build_kiosk
 from tests.conftest import chromium
+from tests.hubhelpers import kiosk_thread
 from tests.kiosk.layout import SIZES, TARGET, check_page, measure
 from yizhan.stations.codes import station_codes
 
@@ -36,17 +35,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Kios
                   "purpose": "报到登记", "note": "带了介绍信和党员证明材料" if i % 3 else ""}  # fmt: skip
         k.store.add(new_record(values, PLACE.station_id, "kiosk" if i % 2 else "qr", "tab-1", now.replace(hour=8 + i % 10)))
     set_pin(k.data_dir, PIN)
-    server = create_server(k.app, "127.0.0.1", 0, 4, 16 * 1024)
-
-    def run() -> None:
-        with contextlib.suppress(OSError):
-            server.run()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", k
-    server.close()
-    thread.join(5)
+    with kiosk_thread(k.app) as url:
+        yield url, k
     k.store.close()
 
 
