@@ -4,9 +4,9 @@
 # benchmarks (minutes, not part of the tests).
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
-APT_PACKAGES := chromium fonts-wqy-zenhei fonts-noto-cjk nodejs poppler-utils zbar-tools postgresql
+APT_PACKAGES := chromium fonts-wqy-zenhei fonts-noto-cjk nodejs npm poppler-utils zbar-tools postgresql
 
-.PHONY: install system-deps test bench screenshots clean i18n
+.PHONY: install system-deps node-peers test bench screenshots clean i18n
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e '.[test]'
@@ -17,6 +17,7 @@ system-deps:
 	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
 	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -29,7 +30,11 @@ system-deps:
 	  fi; \
 	fi
 
-test: install system-deps
+# opening_hours.js (the OSM opening_hours reference) for the hours comparison test, into build/npm (git-ignored)
+node-peers: system-deps
+	@[ -d build/npm/node_modules/opening_hours ] || npm install --silent --no-audit --no-fund --prefix build/npm opening_hours@3.15.0
+
+test: install system-deps node-peers
 	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m pytest -q
 
 bench: install system-deps

@@ -208,13 +208,29 @@ process.stdout.write(JSON.stringify({holidays, results}));
 """
 
 
+NODE_MODULES = Path(__file__).resolve().parents[2] / "build" / "npm" / "node_modules"  # `make test` installs opening_hours there
+
+
+def _node_env() -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(NODE_MODULES), os.environ.get("NODE_PATH", "")) if p)
+    return {**os.environ, "TZ": "UTC", "NODE_PATH": path}
+
+
 def node_peer() -> list[str] | None:
     """The command that runs node with opening_hours.js reachable, or None."""
     node = shutil.which("node")
     if node is None:
         return None
-    probe = subprocess.run([node, "-e", "require.resolve('opening_hours')"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+    probe = subprocess.run([node, "-e", "require.resolve('opening_hours')"], capture_output=True, text=True, env=_node_env())
     return [node] if probe.returncode == 0 else None
+
+
+def _peer_missing(missing: str) -> None:
+    """Skip without a peer, but never in CI, where `make test` installs both (a skipped comparison proves nothing)."""
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"{missing}: `make test` installs it; CI must compare against it")
+    if missing:
+        pytest.skip(missing)
 
 
 def run_js(texts: list[str]) -> tuple[set[str], list[list[tuple[str, Any]]]]:
@@ -223,7 +239,7 @@ def run_js(texts: list[str]) -> tuple[set[str], list[list[tuple[str, Any]]]]:
     assert node is not None
     payload = {"texts": texts, "dates": [d.isoformat() for d in DATES], "instants": [t.isoformat(timespec="minutes") for t in INSTANTS]}
     done = subprocess.run([*node, "-e", NODE_HARNESS], input=json.dumps(payload), capture_output=True, text=True,
-                          env={**os.environ, "TZ": "UTC"}, timeout=300)  # fmt: skip
+                          env=_node_env(), timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     parse = lambda s: None if s is None else dt.datetime.fromisoformat(s)  # noqa: E731
@@ -238,8 +254,8 @@ def _py_missing() -> str:
     return ""
 
 
-@pytest.mark.skipif(bool(_py_missing()), reason=_py_missing() or "-")
 def test_agrees_with_opening_hours_py_but_for_its_known_departure() -> None:
+    _peer_missing(_py_missing())
     report = compare(expressions(), "opening-hours-py", run_py)
     assert "2026-10-01" in report["holidays"]
     assert report["unexplained"] == []
@@ -248,8 +264,8 @@ def test_agrees_with_opening_hours_py_but_for_its_known_departure() -> None:
     assert len(differ) < report["expressions"] // 4
 
 
-@pytest.mark.skipif(node_peer() is None, reason="node with opening_hours.js is not available (npm install opening_hours; NODE_PATH=…/node_modules)")
 def test_agrees_with_opening_hours_js_but_for_its_known_departure() -> None:
+    _peer_missing("" if node_peer() else "node with opening_hours.js is not available (`make test` installs it into build/npm)")
     report = compare(expressions(), "opening_hours.js", run_js)
     assert "2026-10-01" in report["holidays"]
     assert report["unexplained"] == []
